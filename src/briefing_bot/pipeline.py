@@ -1,0 +1,138 @@
+"""The one place that wires concrete components together: settings in, answers out."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import replace
+from typing import Callable, Iterable
+
+from .answer import Answerer, Scoring
+from .config import Settings
+from .embedders import SentenceTransformerEmbedder
+from .errors import InvalidQuestion
+from .ingest import Indexer, IngestReport, ProgressFactory
+from .language import detect_language, tokens
+from .language import warm_up as warm_up_language
+from .models import resolve
+from .retrieval import Retrieval, Retriever
+from .store import ChromaStore
+from .types import Answer, Embedder, Turn
+
+# Decline below this evidence (best cosine similarity of question and passage), per model.
+# Calibrated on the development set with bench/calibrate.py; see the README.
+CALIBRATED_MIN_EVIDENCE = {"embeddinggemma-300m": 0.44, "multilingual-e5-small": 0.79}
+DEFAULT_MIN_EVIDENCE = 0.5
+
+# Words that point back to an earlier turn: a question with one of them (or with very few words)
+# is read together with the previous question.
+ANAPHORA = {
+    "en": "it its it's he she they them their this that these those there him her and also",
+    "fr": "il elle ils elles le la les lui leur y en cela ça celle celui et aussi",
+    "es": "él ella ellos ellas lo la los las le les eso esa este esta allí y también",
+    "ru": "он она оно они его её ее их это этот эта там и также а",
+    "ar": "هو هي هم ذلك تلك هذا هذه هناك و",
+    "vi": "nó họ đó này ấy kia còn và",
+    "zh": "它 他 她 他们 这 那 其 该 还",
+}
+_ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
+
+
+def parse_history(raw: object, max_turns: int, max_chars: int) -> list[Turn]:
+    """Validate a history list of {"role", "content"}; keep the most recent turns within bounds."""
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        raise InvalidQuestion("'history' must be a list of {\"role\": \"user\"|\"assistant\", \"content\": text}.")
+    turns = []
+    for item in raw:
+        if (not isinstance(item, dict) or item.get("role") not in ("user", "assistant")
+                or not isinstance(item.get("content"), str)):
+            raise InvalidQuestion("Each history entry must be {\"role\": \"user\"|\"assistant\", "
+                                  "\"content\": text}.")
+        turns.append(Turn(item["role"], item["content"]))
+    turns = turns[-max_turns:] if max_turns else []
+    while turns and sum(len(t.content) for t in turns) > max_chars:
+        turns.pop(0)
+    return turns
+
+
+class Pipeline:
+    """Question answering over the index. Construction is cheap; ``warm_up`` loads everything."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+        self.settings = settings
+        self.store = ChromaStore(settings)
+        self._embedder = embedder
+        self.answerer: Answerer | None = None
+
+    @property
+    def embedder(self) -> Embedder:
+        if self._embedder is None:
+            self._embedder = SentenceTransformerEmbedder(resolve(self.settings.models_dir, self.settings.model),
+                                                         threads=self.settings.torch_threads)
+        return self._embedder
+
+    def ingest(self, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
+        """Bring the index up to date with the knowledge folder; questions then see the result."""
+        report = Indexer(self.store, self.embedder, self.settings.knowledge_dir).run(rebuild, progress)
+        self.answerer = None
+        return report
+
+    def warm_up(self, progress: ProgressFactory | None = None,
+                notify: Callable[[str], None] = lambda _m: None) -> None:
+        """Load the model and the index, building the index first when there is none (or it is
+        from another model)."""
+        if self.answerer is not None:
+            return
+        warm_up_language()
+        info = self.store.active()
+        if info is None or info.model != self.embedder.name:
+            notify("No index yet: building it from the knowledge folder..." if info is None else
+                   f"The index was built with {info.model}; rebuilding it with {self.embedder.name}...")
+            info = self.ingest(progress=progress).info
+        retriever = Retriever(self.store, self.embedder, info, self.settings.candidates)
+        retriever.warm_up()
+        minimum = self.settings.min_evidence or CALIBRATED_MIN_EVIDENCE.get(self.embedder.name, DEFAULT_MIN_EVIDENCE)
+        scoring = Scoring(min_evidence=minimum, max_quotes=self.settings.max_quotes)
+        self.answerer = Answerer(retriever, scoring, tuple(self.settings.fallback_languages))
+
+    def validate(self, question: object) -> str:
+        """The question, stripped; ``InvalidQuestion`` when it is not usable."""
+        if not isinstance(question, str) or not question.strip():
+            raise InvalidQuestion("The question is empty. Type a question about the Convention against "
+                                  "Cybercrime or the Hanoi signing ceremony.")
+        question = question.strip()
+        if len(question) > self.settings.max_question_chars:
+            raise InvalidQuestion(f"The question is {len(question):,} characters long; the limit is "
+                                  f"{self.settings.max_question_chars:,}. Shorten it and ask again.")
+        return question
+
+    def ask(self, question: object, history: Iterable[Turn] | object = None) -> Answer:
+        """Answer one question, using the conversation history for follow-ups."""
+        return self.run(question, history)[0]
+
+    def run(self, question: object, history: Iterable[Turn] | object = None) -> tuple[Answer, Retrieval]:
+        """``ask``, also returning what retrieval found (for calibration and diagnostics)."""
+        start = time.perf_counter()
+        question = self.validate(question)
+        turns = history if isinstance(history, list) and all(isinstance(t, Turn) for t in history) else \
+            parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        self.warm_up()
+        previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
+        language = detect_language(question, default=detect_language(previous) if previous else "en")
+        if previous and len(question.split()) <= 2:
+            language = detect_language(previous)
+        query = question
+        if previous and self._is_follow_up(question, language):
+            query = f"{previous}\n{question}"
+        answer, retrieval = self.answerer.answer(question, language, query, query)
+        total = round((time.perf_counter() - start) * 1000, 1)
+        return replace(answer, timings_ms={**answer.timings_ms, "total": total}), retrieval
+
+    @staticmethod
+    def _is_follow_up(question: str, language: str) -> bool:
+        words = {w.casefold().strip("?!.,;:¿¡") for w in question.split()}
+        anaphoric = bool(words & _ANAPHORA.get(language, set()))
+        if language == "zh":
+            anaphoric = any(w in question for w in _ANAPHORA["zh"])
+        return anaphoric or len(tokens(question, language)) <= 2

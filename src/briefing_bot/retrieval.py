@@ -1,0 +1,150 @@
+"""Find the passages that answer a question: dense (all languages) and lexical (same language),
+fused by reciprocal rank, with the translations of one passage counted once."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+
+from .language import tokens
+from .store import ChromaStore, IndexInfo
+from .types import Embedder, Hit, Passage
+
+RRF_K = 60
+
+
+class LexicalIndex:
+    """BM25 over passages, one index per language: words only match words of the same language."""
+
+    def __init__(self, passages: list[Passage], k1: float = 1.2, b: float = 0.75) -> None:
+        self.k1, self.b = k1, b
+        self.docs: dict[str, list[tuple[str, Counter, int]]] = defaultdict(list)
+        self.df: dict[str, Counter] = defaultdict(Counter)
+        for p in passages:
+            terms = Counter(tokens(p.text, p.language))
+            self.docs[p.language].append((p.passage_id, terms, sum(terms.values())))
+            self.df[p.language].update(terms.keys())
+        self.avg = {lang: (sum(n for _, _, n in docs) / len(docs)) or 1.0 for lang, docs in self.docs.items()}
+
+    def search(self, text: str, language: str, k: int) -> list[tuple[str, float]]:
+        """The best ``k`` passages in ``language`` for ``text``, with their BM25 scores."""
+        docs = self.docs.get(language)
+        if not docs:
+            return []
+        query = set(tokens(text, language))
+        n = len(docs)
+        idf = {t: math.log(1 + (n - self.df[language][t] + 0.5) / (self.df[language][t] + 0.5))
+               for t in query if self.df[language][t]}
+        scored = []
+        for pid, terms, length in docs:
+            score = 0.0
+            for t, w in idf.items():
+                f = terms.get(t)
+                if f:
+                    score += w * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg[language]))
+            if score > 0:
+                scored.append((pid, score))
+        return sorted(scored, key=lambda x: -x[1])[:k]
+
+
+@dataclass(frozen=True)
+class Group:
+    """A passage and its translations, as retrieved: ``hits`` best first."""
+
+    key: str
+    score: float  # fused (reciprocal rank) score of the best member
+    dense: float  # best cosine similarity of any member
+    hits: tuple[Hit, ...]
+
+
+@dataclass(frozen=True)
+class Retrieval:
+    """What retrieval found for one question."""
+
+    vector: list[float]
+    groups: tuple[Group, ...]
+
+    @property
+    def evidence(self) -> float:
+        """The strongest dense similarity found: the basis of the decline decision."""
+        return max((g.dense for g in self.groups), default=0.0)
+
+
+class Retriever:
+    """Dense retrieval through LangChain's Chroma store, lexical BM25, reciprocal rank fusion."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24) -> None:
+        self.store = store
+        self.embedder = embedder
+        self.info = info
+        self.candidates = candidates
+        self.passages: dict[str, Passage] = {}
+        self.versions: dict[str, list[Passage]] = {}  # group -> the passage and its translations
+        self.lexical: LexicalIndex | None = None
+        self._vectorstore = None
+        self._sentences = None
+
+    def warm_up(self) -> None:
+        """Load passages (for lexical search and citations) and open the collections."""
+        if self.lexical is not None:
+            return
+        self.embedder.warm_up()
+        passages = self.store.passages(self.info.generation)
+        self.passages = {p.passage_id: p for p in passages}
+        self.versions = defaultdict(list)
+        for p in passages:
+            self.versions[p.group].append(p)
+        self.lexical = LexicalIndex(passages)
+        self._vectorstore = self.store.vectorstore(self.info.generation, self.embedder)
+        self._sentences = self.store.collection(self.info.generation, "sentences")
+
+    def retrieve(self, query: str, lexical_query: str, language: str) -> Retrieval:
+        """Passage groups for a question, best first. ``query`` is embedded (the only embedding).
+
+        Three rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
+        by their best sentence's similarity (a sentence can match where its passage is diluted), and
+        BM25 over passages in the question's language."""
+        self.warm_up()
+        vector = self.embedder.embed_query(query)
+        k = min(self.candidates, len(self.passages)) or 1
+        dense = [(doc.id, 1.0 - distance) for doc, distance in
+                 self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]
+        by_sentence = self._best_sentences(vector, k)
+        lexical = self.lexical.search(lexical_query, language, k)
+        fused: dict[str, float] = defaultdict(float)
+        for ranking in (dense, by_sentence, lexical):
+            for rank, (pid, _) in enumerate(ranking):
+                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        cosine: dict[str, float] = defaultdict(float)
+        for pid, sim in dense + by_sentence:
+            cosine[pid] = max(cosine[pid], sim)
+        lex = dict(lexical)
+        members: dict[str, list[Hit]] = defaultdict(list)
+        for pid, score in fused.items():
+            passage = self.passages.get(pid)
+            if passage is not None:
+                members[passage.group].append(Hit(passage, score, cosine[pid], lex.get(pid, 0.0)))
+        groups = [Group(key, max(h.score for h in hits), max(h.dense for h in hits),
+                        tuple(sorted(hits, key=lambda h: -h.score)))
+                  for key, hits in members.items()]
+        groups.sort(key=lambda g: -g.score)
+        return Retrieval(vector, tuple(groups))
+
+    def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
+        """Passages ranked by their most similar sentence."""
+        got = self._sentences.query(query_embeddings=[vector], n_results=k * 2, include=["metadatas", "distances"])
+        best: dict[str, float] = {}
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0]):
+            best.setdefault(meta["passage_id"], 1.0 - distance)
+        return list(best.items())[:k]
+
+    def sentence_similarities(self, vector: list[float], passage_ids: list[str]) -> dict[str, float]:
+        """Cosine similarity of the question to every sentence of the given passages."""
+        self.warm_up()
+        count = sum(len(self.passages[p].sentences) for p in passage_ids if p in self.passages)
+        if not count:
+            return {}
+        got = self._sentences.query(query_embeddings=[vector], n_results=count,
+                                    where={"passage_id": {"$in": list(passage_ids)}}, include=["distances"])
+        return {sid: 1.0 - d for sid, d in zip(got["ids"][0], got["distances"][0])}

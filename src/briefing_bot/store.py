@@ -1,0 +1,207 @@
+"""The Chroma index: a local folder by default, a Chroma server when ``chroma_url`` is set.
+
+Each ingest writes a new *generation* (a passages and a sentences collection) and then switches a
+one-record manifest to it, so a failed ingest leaves the previous generation serving, intact.
+The manifest records the embedding model, so vectors of two models are never mixed.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from dataclasses import asdict, dataclass
+from typing import Iterable, Iterator
+from urllib.parse import urlparse
+
+from .config import Settings
+from .errors import StoreError
+from .types import Passage, Sentence, Source
+
+BATCH = 500
+
+
+@dataclass(frozen=True)
+class IndexInfo:
+    """The active generation of the index."""
+
+    generation: str
+    model: str
+    dimension: int
+    built_at: str
+    passages: int
+    sentences: int
+
+
+class ChromaStore:
+    """Reads and writes the index; connecting is deferred to first use."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.prefix = settings.collection_prefix
+        self._client = None
+
+    @property
+    def where(self) -> str:
+        """Human-readable location of the index."""
+        return self.settings.chroma_url or str(self.settings.chroma_dir)
+
+    @property
+    def client(self):
+        if self._client is None:
+            import chromadb
+            from chromadb.config import Settings as ChromaSettings
+
+            chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+            try:
+                if self.settings.chroma_url:
+                    url = urlparse(self.settings.chroma_url)
+                    if url.scheme not in ("http", "https") or not url.hostname:
+                        raise StoreError(f"BRIEFING_BOT_CHROMA_URL={self.settings.chroma_url} is not "
+                                         "an http(s) URL such as http://localhost:8000.")
+                    self._client = chromadb.HttpClient(
+                        host=url.hostname, port=url.port or (443 if url.scheme == "https" else 8000),
+                        ssl=url.scheme == "https", settings=chroma_settings)
+                    self._client.heartbeat()
+                else:
+                    self.settings.chroma_dir.mkdir(parents=True, exist_ok=True)
+                    self._client = chromadb.PersistentClient(path=str(self.settings.chroma_dir),
+                                                             settings=chroma_settings)
+            except StoreError:
+                raise
+            except Exception as exc:
+                self._client = None
+                raise StoreError(f"Cannot open the Chroma index at {self.where} ({exc}). Check that "
+                                 "the server runs or that the folder is writable.") from None
+        return self._client
+
+    # --- manifest ---------------------------------------------------------------------------
+
+    def _manifest(self):
+        return self.client.get_or_create_collection(f"{self.prefix}_manifest", embedding_function=None)
+
+    def active(self) -> IndexInfo | None:
+        """The generation that serves questions, or None when no index was built."""
+        try:
+            record = self._manifest().get(ids=["active"], include=["metadatas"])
+        except Exception as exc:
+            raise StoreError(f"Cannot read the index at {self.where} ({exc}).") from None
+        if not record["ids"]:
+            return None
+        return IndexInfo(**record["metadatas"][0])
+
+    def activate(self, info: IndexInfo) -> None:
+        """Make ``info`` the serving generation (one atomic write), then drop every other one."""
+        self._manifest().upsert(ids=["active"], embeddings=[[0.0]], metadatas=[asdict(info)])
+        self.drop_stale(keep=info.generation)
+
+    def drop_stale(self, keep: str | None) -> None:
+        """Delete the collections of generations other than ``keep`` (e.g. left by a failed ingest)."""
+        for name in self._generation_collections():
+            if keep is None or not name.startswith(f"{self.prefix}_{keep}_"):
+                self.client.delete_collection(name)
+
+    def _generation_collections(self) -> list[str]:
+        names = [getattr(c, "name", c) for c in self.client.list_collections()]
+        return [n for n in names if n.startswith(f"{self.prefix}_g") and n.endswith(("_passages", "_sentences"))]
+
+    # --- generations ------------------------------------------------------------------------
+
+    def new_generation(self) -> str:
+        """Create the empty collections of a new generation and return its name."""
+        generation = "g" + time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
+        for kind in ("passages", "sentences"):
+            self.client.create_collection(self._name(generation, kind), embedding_function=None,
+                                          configuration={"hnsw": {"space": "cosine"}})
+        return generation
+
+    def _name(self, generation: str, kind: str) -> str:
+        return f"{self.prefix}_{generation}_{kind}"
+
+    def collection(self, generation: str, kind: str):
+        """The raw Chroma collection of a generation: kind is 'passages' or 'sentences'."""
+        try:
+            return self.client.get_collection(self._name(generation, kind), embedding_function=None)
+        except Exception as exc:
+            raise StoreError(f"The index at {self.where} is damaged ({exc}). Run "
+                             "'briefing-bot ingest --rebuild'.") from None
+
+    def vectorstore(self, generation: str, embeddings):
+        """The passages of a generation as a LangChain vector store."""
+        from langchain_chroma import Chroma
+
+        return Chroma(collection_name=self._name(generation, "passages"), embedding_function=embeddings,
+                      client=self.client, create_collection_if_not_exists=False)
+
+    def vectors(self, generation: str, kind: str, ids: Iterable[str]) -> dict[str, list[float]]:
+        """Stored vectors by id (ids absent from the generation are left out)."""
+        wanted = list(ids)
+        found: dict[str, list[float]] = {}
+        collection = self.collection(generation, kind)
+        for start in range(0, len(wanted), BATCH):
+            got = collection.get(ids=wanted[start:start + BATCH], include=["embeddings"])
+            found.update({i: list(map(float, v)) for i, v in zip(got["ids"], got["embeddings"])})
+        return found
+
+    def add(self, generation: str, kind: str, ids: list[str], vectors: list[list[float]],
+            documents: list[str], metadatas: list[dict]) -> None:
+        """Write records into a generation, in batches."""
+        collection = self.collection(generation, kind)
+        for start in range(0, len(ids), BATCH):
+            end = start + BATCH
+            collection.upsert(ids=ids[start:end], embeddings=vectors[start:end],
+                              documents=documents[start:end], metadatas=metadatas[start:end])
+
+    def passages(self, generation: str) -> list[Passage]:
+        """Every passage of a generation, with its sentences."""
+        sentences: dict[str, list[Sentence]] = {}
+        for sid, text, meta in self._all(generation, "sentences"):
+            sentences.setdefault(meta["passage_id"], []).append(
+                Sentence(sid, meta["passage_id"], text, int(meta["start"]), int(meta["end"])))
+        passages = []
+        for pid, text, meta in self._all(generation, "passages"):
+            own = tuple(sorted(sentences.get(pid, []), key=lambda s: s.start))
+            passages.append(passage_from_record(pid, text, meta, own))
+        return sorted(passages, key=lambda p: (p.doc_id, p.index))
+
+    def _all(self, generation: str, kind: str) -> Iterator[tuple[str, str, dict]]:
+        collection = self.collection(generation, kind)
+        offset = 0
+        while True:
+            got = collection.get(include=["documents", "metadatas"], limit=BATCH * 4, offset=offset)
+            yield from zip(got["ids"], got["documents"], got["metadatas"])
+            if len(got["ids"]) < BATCH * 4:
+                return
+            offset += BATCH * 4
+
+
+def passage_metadata(passage: Passage) -> dict:
+    """A passage's metadata as Chroma stores it (flat scalars)."""
+    return {
+        "doc_id": passage.doc_id, "index": passage.index, "language": passage.language,
+        "group": passage.group, "title": passage.title, "publisher": passage.publisher,
+        "url": passage.url, "published": passage.published, "section": passage.section,
+        "kind": passage.kind, "translation": passage.translation,
+        "sources": json.dumps([asdict(s) for s in passage.sources], ensure_ascii=False),
+        "claims": json.dumps(passage.claims, ensure_ascii=False),
+    }
+
+
+def sentence_metadata(passage: Passage, sentence: Sentence) -> dict:
+    """A sentence's metadata as Chroma stores it."""
+    return {"passage_id": passage.passage_id, "start": sentence.start, "end": sentence.end,
+            "language": passage.language, "group": passage.group}
+
+
+def passage_from_record(passage_id: str, text: str, meta: dict, sentences: tuple[Sentence, ...]) -> Passage:
+    """Rebuild a Passage from its Chroma record."""
+    return Passage(
+        passage_id=passage_id, doc_id=meta["doc_id"], index=int(meta["index"]), text=text,
+        language=meta["language"], group=meta["group"], title=meta["title"],
+        publisher=meta["publisher"], url=meta["url"], published=meta["published"],
+        section=meta.get("section", ""), kind=meta.get("kind", "text"),
+        translation=meta.get("translation", ""),
+        sources=tuple(Source(**s) for s in json.loads(meta.get("sources") or "[]")),
+        claims=tuple(tuple(c) for c in json.loads(meta.get("claims") or "[]")),
+        sentences=sentences,
+    )

@@ -1,0 +1,155 @@
+"""Value types shared by every component, and the Protocols that are the seams between them."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Protocol, Sequence, runtime_checkable
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a passage's facts come from (a fact sheet names one per passage)."""
+
+    title: str
+    publisher: str
+    url: str = ""
+    published: str = ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One knowledge file and its metadata."""
+
+    doc_id: str
+    title: str
+    publisher: str
+    url: str
+    published: str
+    language: str
+    kind: str
+    path: str
+    as_of: str = ""
+    translation_of: str = ""
+    translation: str = ""  # "", "official" or "unofficial"
+    notes: str = ""
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of a passage: ``passage.text[start:end] == text``."""
+
+    sentence_id: str
+    passage_id: str
+    text: str
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A citable unit of a document, verbatim from its file.
+
+    ``group`` is shared by a passage and its translations, so that they count once.
+    ``claims`` name figures on which sources disagree, as (name, value) pairs.
+    """
+
+    passage_id: str
+    doc_id: str
+    index: int
+    text: str
+    language: str
+    group: str
+    title: str
+    publisher: str
+    url: str
+    published: str
+    section: str = ""
+    kind: str = "text"
+    translation: str = ""
+    sources: tuple[Source, ...] = ()
+    claims: tuple[tuple[str, str], ...] = ()
+    sentences: tuple[Sentence, ...] = ()
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved passage with its scores (``dense``: cosine similarity, ``score``: fused)."""
+
+    passage: Passage
+    score: float
+    dense: float = 0.0
+    lexical: float = 0.0
+
+
+@dataclass(frozen=True)
+class Citation:
+    """Entry ``n`` of an answer's source list: ``quote`` is an exact part of ``text``."""
+
+    n: int
+    passage_id: str
+    doc_id: str
+    title: str
+    publisher: str
+    url: str
+    published: str
+    language: str
+    text: str
+    quote: str
+    translation: str = ""
+    sources: tuple[Source, ...] = ()
+
+
+@dataclass(frozen=True)
+class Conflict:
+    """Sources disagree on ``claim``: each value with the citation numbers that state it."""
+
+    claim: str
+    values: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The bot's reply, the JSON contract of the CLI and the API."""
+
+    question: str
+    answer: str
+    answered: bool
+    language: str
+    citations: tuple[Citation, ...] = ()
+    conflicts: tuple[Conflict, ...] = ()
+    suggestions: tuple[str, ...] = ()
+    timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict:
+        """The answer as JSON-ready data."""
+        data = asdict(self)
+        data["conflicts"] = [
+            {"claim": c.claim, "values": [{"value": v, "citations": list(ns)} for v, ns in c.values]}
+            for c in self.conflicts
+        ]
+        return data
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One message of the conversation history."""
+
+    role: str  # "user" or "assistant"
+    content: str
+
+
+@runtime_checkable
+class Embedder(Protocol):
+    """Turns text into unit vectors; ``warm_up`` loads the model (construction stays cheap)."""
+
+    name: str
+
+    def warm_up(self) -> None: ...
+
+    def embed_query(self, text: str) -> list[float]: ...
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
+
+    def embed_passages(self, items: Sequence[tuple[str, str]]) -> list[list[float]]:
+        """Embed (title, text) pairs as documents."""
+        ...

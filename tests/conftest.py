@@ -1,0 +1,158 @@
+"""Shared fixtures: a tiny deterministic embedder, small knowledge folders, isolated settings."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import re
+from pathlib import Path
+
+import pytest
+
+from briefing_bot.config import Settings
+from briefing_bot.language import normalize
+from briefing_bot.pipeline import Pipeline
+
+ROOT = Path(__file__).resolve().parents[1]
+MODELS_DIR = ROOT / ".briefing-bot" / "models"
+
+
+class FakeEmbedder:
+    """Bag of hashed words into 1024 dimensions: texts sharing words are similar. Deterministic,
+    instant, and it counts what it embeds so tests can assert that nothing was re-embedded."""
+
+    dimension = 1024
+
+    def __init__(self, name: str = "fake-embedder", fail_after: int | None = None) -> None:
+        self.name = name
+        self.embedded = 0
+        self.queries = 0
+        self.fail_after = fail_after
+
+    def warm_up(self) -> None:
+        pass
+
+    def _vector(self, text: str) -> list[float]:
+        vector = [0.0] * self.dimension
+        for word in re.findall(r"\w+", normalize(text)):
+            if len(word) > 2:
+                vector[int(hashlib.md5(word.encode()).hexdigest(), 16) % self.dimension] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        return [v / norm for v in vector]
+
+    def embed_query(self, text: str) -> list[float]:
+        self.queries += 1
+        return self._vector(text)
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self.embed_passages([("", t) for t in texts])
+
+    def embed_passages(self, items, progress=None) -> list[list[float]]:
+        vectors = []
+        for _title, text in items:
+            if self.fail_after is not None and self.embedded >= self.fail_after:
+                raise RuntimeError("simulated crash in the middle of an ingest")
+            self.embedded += 1
+            vectors.append(self._vector(text))
+        if progress:
+            progress(len(items))
+        return vectors
+
+
+FACTS = """---
+title: Test fact sheet
+publisher: Test press office
+url: ""
+published: 2025-11-28
+language: en
+kind: fact sheet
+sources:
+  untc:
+    title: UN Treaty Collection
+    publisher: United Nations
+    url: https://treaties.un.org/
+    published: 2025-10-26
+  c4ir:
+    title: C4IR overview
+    publisher: C4IR Viet Nam
+---
+
+## Signature
+
+The signing ceremony of the convention was held in Hanoi on 25 and 26 October 2025.
+Source: untc
+
+The convention enters into force on the 90th day after the deposit of the 40th instrument of ratification.
+Source: untc
+
+## Disagreements
+
+Analyses of the adopted text count 68 articles in the convention.
+Claim: articles = 68
+Source: c4ir
+
+The penguins of the southern ocean are not covered by any passage about treaties.
+Source: c4ir
+"""
+
+ARTICLE_AR = """---
+title: مقال اختبار
+publisher: VietNamNet
+url: https://vietnamnet.vn/test
+published: 2025-10
+language: ar
+kind: article
+---
+
+تتكون اتفاقية هانوي من 9 فصول و71 مادة.
+Claim: articles = 71
+
+يرأس الأمين العام للأمم المتحدة أنطونيو غوتيريش حفل التوقيع.
+"""
+
+ARTICLE_EN = """---
+title: Test article
+publisher: VietNamNet
+url: https://vietnamnet.vn/test
+published: 2025-10
+language: en
+kind: article
+translation_of: article.ar
+translation: unofficial
+---
+
+The Hanoi Convention consists of 9 chapters and 71 articles.
+Claim: articles = 71
+
+United Nations Secretary-General Antonio Guterres chairs the signing ceremony.
+"""
+
+
+def write_knowledge(folder: Path, files: dict[str, str] | None = None) -> Path:
+    """Write a small knowledge folder (the default: a fact sheet, an article and its translation)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, text in (files or {"facts.en.md": FACTS, "article.ar.md": ARTICLE_AR,
+                                  "article.en.md": ARTICLE_EN}).items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.fixture
+def knowledge(tmp_path: Path) -> Path:
+    return write_knowledge(tmp_path / "knowledge")
+
+
+@pytest.fixture
+def settings(tmp_path: Path, knowledge: Path) -> Settings:
+    return Settings(knowledge_dir=knowledge, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                    min_evidence=0.2)
+
+
+@pytest.fixture
+def embedder() -> FakeEmbedder:
+    return FakeEmbedder()
+
+
+@pytest.fixture
+def pipeline(settings: Settings, embedder: FakeEmbedder) -> Pipeline:
+    return Pipeline(settings, embedder=embedder)
