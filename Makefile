@@ -19,6 +19,7 @@ run: setup
 	$(BIN)/python app.py
 
 test: setup
+	$(BIN)/briefing-bot check
 	$(BIN)/briefing-bot models fetch fast
 	$(BIN)/briefing-bot models fetch default
 	$(BIN)/python -m pytest

@@ -44,6 +44,13 @@ class FakeEmbedder:
         self.queries += 1
         return self._vector(text)
 
+    def embed_queries(self, texts, progress=None) -> list[list[float]]:
+        vectors = [self._vector(t) for t in texts]
+        self.embedded += len(vectors)
+        if progress:
+            progress(len(vectors))
+        return vectors
+
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         return self.embed_passages([("", t) for t in texts])
 

@@ -56,9 +56,8 @@ def test_ids_are_content_hashes(tmp_path):
 
 
 @pytest.mark.parametrize("text, message", [
-    ("no front matter here", "without YAML front matter"),
     ("---\ntitle: [unclosed\n---\nText.\n", "not valid YAML"),
-    ("---\ntitle: T\nlanguage: en\n---\nText.\n", "lacks publisher, published, kind"),
+    ("---\ntitle: T\n\nText without a closing line.\n", "not closed"),
     (FACTS.replace("Source: untc", "Source: nowhere", 1), "cites source 'nowhere'"),
     (FACTS.replace("Claim: articles = 68", "Claim: articles"), "malformed claim"),
 ])

@@ -7,7 +7,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import messages
-from .language import tokens
+from .language import answer_type, fits_type, tokens
 from .retrieval import Group, Retrieval, Retriever
 from .types import Answer, Citation, Conflict, Passage, Sentence
 
@@ -17,10 +17,13 @@ class Scoring:
     """Weights of the sentence choice and the decline threshold (see docs on calibration)."""
 
     min_evidence: float
-    groups: int = 4  # passage groups whose sentences compete for the answer
+    min_faq: float = 1.0  # also answer when an FAQ question is at least this similar
+    faq_weight: float = 0.1  # bonus of sentences in passages an FAQ match routed to
+    groups: int = 6  # passage groups whose sentences compete for the answer
     passage_weight: float = 0.5  # how much a sentence inherits from its passage's similarity
     lexical_weight: float = 0.15  # bonus for the question's words in the sentence (same language)
     rank_weight: float = 0.02  # small preference for better-ranked passages
+    type_bonus: float = 0.05  # a sentence with a date (number) for a "when" ("how many") question
     caption_penalty: float = 0.1  # a photo caption is weaker evidence than the text
     min_quote_chars: int = 24  # shorter sentences (photo credits, fragments) are not quoted
     keep_ratio: float = 0.97  # a further sentence is quoted when it scores this close to the best
@@ -52,7 +55,8 @@ class Answerer:
         retrieval = self.retriever.retrieve(query, lexical_query, language)
         retrieved = time.perf_counter()
         answer = self.decline(question, language)
-        if retrieval.groups and retrieval.evidence >= self.scoring.min_evidence:
+        if retrieval.groups and (retrieval.evidence >= self.scoring.min_evidence
+                                 or retrieval.faq >= self.scoring.min_faq):
             chosen = [(rank, self.choose_version(group, language)) for rank, group in
                       enumerate(retrieval.groups[:self.scoring.groups])]
             sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, p in chosen])
@@ -81,7 +85,9 @@ class Answerer:
         """Score the sentences of the chosen passages and keep the best few."""
         s = self.scoring
         group_dense = {g.key: g.dense for g in retrieval.groups}
+        group_routed = {g.key: g.routed for g in retrieval.groups}
         query_terms = set(tokens(lexical_query, language))
+        wanted = answer_type(lexical_query)
         scored = []
         for rank, passage in chosen:
             for sentence in passage.sentences:
@@ -91,7 +97,9 @@ class Answerer:
                 if passage.language == language and query_terms:
                     overlap = len(query_terms & set(tokens(sentence.text, language))) / len(query_terms)
                 score = (sims[sentence.sentence_id] + s.passage_weight * group_dense[passage.group]
+                         + s.faq_weight * group_routed[passage.group]
                          + s.lexical_weight * overlap - s.rank_weight * rank
+                         + (s.type_bonus if wanted and fits_type(sentence.text, wanted) else 0.0)
                          - (s.caption_penalty if passage.kind == "caption" else 0.0))
                 scored.append(Quote(passage, sentence, score))
         scored.sort(key=lambda q: -q.score)
@@ -159,5 +167,6 @@ def _sentence_with(passage: Passage, value: str) -> str:
 def _citation(n: int, passage: Passage, quote: str) -> Citation:
     return Citation(n=n, passage_id=passage.passage_id, doc_id=passage.doc_id, title=passage.title,
                     publisher=passage.publisher, url=passage.url, published=passage.published,
-                    language=passage.language, text=passage.text, quote=quote,
-                    translation=passage.translation, sources=passage.sources)
+                    language=passage.language, text=passage.text, quote=quote, as_of=passage.as_of,
+                    translation=passage.translation, translation_of=passage.original_id,
+                    sources=passage.sources)

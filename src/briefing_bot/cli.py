@@ -135,6 +135,39 @@ def ingest(rebuild: bool) -> None:
             click.echo(f"  {label}: {', '.join(docs)}")
 
 
+@cli.command()
+@friendly
+def check() -> None:
+    """Validate the knowledge folder: metadata, sources, translations, numbers, ids, FAQ."""
+    from .check import check_knowledge
+
+    settings = load_settings()
+    problems = check_knowledge(settings.knowledge_dir)
+    if problems:
+        click.echo(f"{len(problems)} problem(s) in {settings.knowledge_dir}:")
+        click.echo("\n".join(f"  - {p}" for p in problems))
+        sys.exit(EXIT_ERROR)
+    click.echo(f"{settings.knowledge_dir}: no problems found.")
+
+
+@cli.command()
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of a table.")
+@friendly
+def sources(as_json: bool) -> None:
+    """List the documents of the knowledge folder: language, date, publisher, passages."""
+    from .knowledge import load_knowledge, source_rows
+
+    rows = source_rows(load_knowledge(load_settings().knowledge_dir))
+    if as_json:
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
+        return
+    click.echo(f"{'document':<36} {'lang':<4} {'published':<10} {'passages':>8}  publisher / kind")
+    for r in rows:
+        note = f", {r['translation']} translation of {r['translation_of']}" if r["translation_of"] else ""
+        click.echo(f"{r['doc_id']:<36} {r['language']:<4} {r['published']:<10} {r['passages']:>8}  "
+                   f"{r['publisher']} / {r['kind']}{note}")
+
+
 @cli.group(invoke_without_command=True)
 @click.pass_context
 @friendly
@@ -192,8 +225,8 @@ def evaluate(file: Path, model: str | None, show_failures: bool) -> None:
 @click.option("--port", type=int, help="Port (default 7860).")
 @friendly
 def serve(host: str | None, port: int | None) -> None:
-    """Start the web chat."""
-    from .web import serve as run
+    """Start the web chat, the embeddable widget and the HTTP API."""
+    from .api import serve as run
 
     run(load_settings(), host=host, port=port)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from typing import Annotated
+
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -41,7 +44,35 @@ class Settings(BaseSettings):
     max_quotes: int = Field(3, ge=1)
     min_evidence: float = Field(0.0, description="decline below this evidence score; "
                                 "0 = the calibrated value of the model")
+    min_faq: float = Field(0.0, description="route to an FAQ entry at this question similarity; "
+                           "0 = the calibrated value of the model")
     fallback_languages: tuple[str, ...] = ("en",)
+
+    host: str = "127.0.0.1"
+    port: int = Field(7860, ge=1, le=65535)
+    root_path: str = Field("", description="path prefix when served behind a reverse proxy")
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="origins allowed to embed the widget and call the API from a "
+        "browser, comma-separated (https://news.example,https://gov.example); empty = none")
+    rate_limit_per_minute: int = Field(30, ge=1, description="questions per client and minute")
+    rate_limit_burst: int = Field(10, ge=1, description="questions a client may ask at once")
+    max_body_bytes: int = Field(16_384, ge=1024)
+    trust_forwarded_for: bool = Field(False, description="take the client from X-Forwarded-For "
+                                      "(only behind a trusted reverse proxy)")
+    feedback_db: Path = Path(".briefing-bot/feedback.sqlite")
+
+    @field_validator("allowed_origins", mode="before")
+    @classmethod
+    def _split_origins(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", ",").split(",") if part]
+        if isinstance(value, list):
+            for origin in value:
+                if not isinstance(origin, str) or not origin.startswith(("http://", "https://")) \
+                        or origin.rstrip("/").count("/") != 2:
+                    raise ValueError(f"'{origin}' is not an origin such as https://news.example")
+            return [origin.rstrip("/") for origin in value]
+        return value
 
     @classmethod
     def settings_customise_sources(

@@ -10,7 +10,8 @@ from langchain_core.embeddings import Embeddings
 from .errors import ModelError
 from .models import ResolvedModel
 
-BATCH = 16
+BATCH = 16  # texts per forward pass
+CHUNK = 128  # texts per encode call: sorted by length inside it, then progress is reported
 
 
 class SentenceTransformerEmbedder(Embeddings):
@@ -33,6 +34,9 @@ class SentenceTransformerEmbedder(Embeddings):
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
         from sentence_transformers import SentenceTransformer
+        from transformers.utils import logging as transformers_logging
+
+        transformers_logging.disable_progress_bar()
 
         if self.threads:
             torch.set_num_threads(self.threads)
@@ -44,18 +48,13 @@ class SentenceTransformerEmbedder(Embeddings):
             raise ModelError(f"Could not load the embedding model {self.model.location} ({where}): "
                              f"{exc}. Check BRIEFING_BOT_MODEL, or run 'briefing-bot models fetch'.") from None
 
-    @property
-    def dimension(self) -> int:
-        self.warm_up()
-        return int(self._st.get_sentence_embedding_dimension())
-
     def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
         self.warm_up()
         vectors = []
-        for start in range(0, len(texts), BATCH):
-            batch = texts[start:start + BATCH]
+        for start in range(0, len(texts), CHUNK):
+            batch = texts[start:start + CHUNK]
             vectors.extend(self._st.encode(batch, normalize_embeddings=True, convert_to_numpy=True,
-                                           batch_size=BATCH).tolist())
+                                           batch_size=BATCH, show_progress_bar=False).tolist())
             if progress:
                 progress(len(batch))
         return vectors
@@ -63,6 +62,11 @@ class SentenceTransformerEmbedder(Embeddings):
     def embed_query(self, text: str) -> list[float]:
         """Embed a question with the model's query prompt."""
         return self._encode([self.model.query_prompt + text])[0]
+
+    def embed_queries(self, texts: Sequence[str],
+                      progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        """Embed several questions (e.g. FAQ variants) with the query prompt."""
+        return self._encode([self.model.query_prompt + t for t in texts], progress)
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         """Embed untitled texts as documents."""

@@ -7,8 +7,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+import json
+
+from .faq import FaqQuestion, load_faq
 from .knowledge import load_knowledge
-from .store import ChromaStore, IndexInfo, passage_metadata, sentence_metadata
+from .store import KINDS, ChromaStore, IndexInfo, passage_metadata, sentence_metadata
 from .types import Embedder, Passage
 
 # progress(total) returns a function called with the number of items just embedded
@@ -26,6 +29,7 @@ class IngestReport:
     unchanged: bool = False
     rebuilt_because: str = ""
     skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> problem (previous version kept)
+    faq_problems: list[str] = field(default_factory=list)  # FAQ entries left out, and why
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
@@ -79,15 +83,17 @@ class Indexer:
         # A document that cannot be read now keeps its previous version in the index.
         passages += [p for p in previous if p.doc_id in knowledge.problems and p.doc_id not in knowledge.documents]
         report.documents = len({p.doc_id for p in passages})
+        faq, report.faq_problems = load_faq(self.knowledge_dir, passages)
         _diff(previous, passages, report)
-        same = {p.passage_id for p in previous} == {p.passage_id for p in passages}
-        if current and not rebuild and same:
+        rows = _rows(passages, faq)
+        if current and not rebuild and all(
+                {r[0] for r in rows[kind]} == self.store.ids(current.generation, kind) for kind in KINDS):
             report.unchanged = True
             return report
 
         generation = self.store.new_generation()
         try:
-            self._write(generation, passages, None if rebuild or not current else current.generation,
+            self._write(generation, rows, None if rebuild or not current else current.generation,
                         report, progress)
             info = IndexInfo(generation=generation, model=self.embedder.name,
                              dimension=self._dimension(generation), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -99,13 +105,8 @@ class Indexer:
         report.info = info
         return report
 
-    def _write(self, generation: str, passages: list[Passage], reuse_from: str | None,
+    def _write(self, generation: str, kinds: dict[str, list[tuple]], reuse_from: str | None,
                report: IngestReport, progress: ProgressFactory | None) -> None:
-        kinds = {
-            "passages": [(p.passage_id, p.text, passage_metadata(p), (embed_title(p), p.text)) for p in passages],
-            "sentences": [(s.sentence_id, s.text, sentence_metadata(p, s), (embed_title(p), s.text))
-                          for p in passages for s in p.sentences],
-        }
         reused = {kind: self.store.vectors(reuse_from, kind, [r[0] for r in rows]) if reuse_from else {}
                   for kind, rows in kinds.items()}
         todo = sum(len(rows) - len(reused[kind]) for kind, rows in kinds.items())
@@ -113,7 +114,10 @@ class Indexer:
         for kind, rows in kinds.items():
             fresh = [r for r in rows if r[0] not in reused[kind]]
             vectors = dict(reused[kind])
-            if fresh:
+            if fresh and kind == "faq":  # questions, embedded as questions to match questions
+                vectors.update(zip([r[0] for r in fresh],
+                                   self.embedder.embed_queries([r[3] for r in fresh], progress=tick)))
+            elif fresh:
                 vectors.update(zip([r[0] for r in fresh],
                                    self.embedder.embed_passages([r[3] for r in fresh], progress=tick)))
             report.embedded += len(fresh)
@@ -124,6 +128,17 @@ class Indexer:
     def _dimension(self, generation: str) -> int:
         got = self.store.collection(generation, "passages").peek(1)
         return len(got["embeddings"][0]) if len(got["ids"]) else 0
+
+
+def _rows(passages: list[Passage], faq: list[FaqQuestion]) -> dict[str, list[tuple]]:
+    """Per collection: (id, stored text, metadata, what to embed) of every record."""
+    return {
+        "passages": [(p.passage_id, p.text, passage_metadata(p), (embed_title(p), p.text)) for p in passages],
+        "sentences": [(s.sentence_id, s.text, sentence_metadata(p, s), (embed_title(p), s.text))
+                      for p in passages for s in p.sentences],
+        "faq": [(q.question_id, q.text, {"entry_id": q.entry_id, "language": q.language,
+                                         "groups": json.dumps(q.groups)}, q.text) for q in faq],
+    }
 
 
 def _diff(previous: list[Passage], passages: list[Passage], report: IngestReport) -> None:

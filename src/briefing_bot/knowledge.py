@@ -1,4 +1,8 @@
-"""Read the ``knowledge/`` folder: one document per file, YAML front matter for its metadata."""
+"""Read the ``knowledge/`` folder: one document per file, with its metadata and passages.
+
+Loading is lenient so that a dropped-in file is answerable at once: only unparseable files are
+skipped. ``briefing-bot check`` (see ``check.py``) reports missing metadata and other problems.
+"""
 
 from __future__ import annotations
 
@@ -6,14 +10,10 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from .chunking import split_blocks, split_sentences
+from .chunking import Block, split_sentences
 from .errors import KnowledgeError
+from .formats import SUPPORTED_SUFFIXES, read_file
 from .types import Document, Passage, Sentence, Source
-
-SUPPORTED_SUFFIXES = (".md", ".markdown", ".txt")
-REQUIRED = ("title", "publisher", "published", "language", "kind")
 
 
 @dataclass
@@ -23,6 +23,14 @@ class Knowledge:
     documents: dict[str, Document] = field(default_factory=dict)
     passages: list[Passage] = field(default_factory=list)
     problems: dict[str, str] = field(default_factory=dict)  # doc_id -> message
+
+
+@dataclass
+class _Parsed:
+    path: Path
+    doc_id: str
+    meta: dict
+    blocks: list[Block]
 
 
 def content_id(*parts: str) -> str:
@@ -36,7 +44,8 @@ def doc_id_for(path: Path, root: Path) -> str:
 
 
 def knowledge_files(root: Path) -> list[Path]:
-    """The knowledge files under ``root`` (hidden files and folders are ignored)."""
+    """The knowledge files under ``root`` (hidden files and folders, and ``_`` ones, are ignored)."""
+    root = Path(root)
     if not root.is_dir():
         raise KnowledgeError(f"The knowledge folder {root} does not exist. Create it or set "
                              "BRIEFING_BOT_KNOWLEDGE_DIR.")
@@ -49,47 +58,84 @@ def knowledge_files(root: Path) -> list[Path]:
 
 def load_knowledge(root: Path) -> Knowledge:
     """Read every knowledge file; a file that cannot be read is recorded in ``problems``."""
-    knowledge = Knowledge()
     root = Path(root)
+    knowledge = Knowledge()
+    parsed: dict[str, _Parsed] = {}
     for path in knowledge_files(root):
-        doc_id = doc_id_for(path, root)
+        fallback_id = doc_id_for(path, root)
         try:
-            document, passages = read_document(path, root)
+            meta, blocks = read_file(path)
+            doc_id = str(meta.get("id") or fallback_id)
+            if doc_id in parsed:
+                raise KnowledgeError(f"{path}: has the document id '{doc_id}' of {parsed[doc_id].path}; "
+                                     "ids must be unique (rename the file or change its 'id').")
+            if not blocks:
+                raise KnowledgeError(f"{path}: has no text passages.")
+            parsed[doc_id] = _Parsed(path, doc_id, meta, blocks)
         except KnowledgeError as exc:
-            knowledge.problems[doc_id] = str(exc)
+            knowledge.problems[fallback_id] = str(exc)
+    # Originals first: a translation inherits its original's sources and links to its passages.
+    ordered = sorted(parsed.values(), key=lambda p: bool(p.meta.get("translation_of")))
+    originals: dict[str, tuple[dict[str, Source], list[Passage]]] = {}
+    for item in ordered:
+        original = originals.get(str(item.meta.get("translation_of") or ""))
+        try:
+            document, passages, sources = _build(item, original)
+        except KnowledgeError as exc:
+            knowledge.problems[item.doc_id] = str(exc)
             continue
+        originals[document.doc_id] = (sources, passages)
         knowledge.documents[document.doc_id] = document
         knowledge.passages.extend(passages)
     return knowledge
 
 
+def source_rows(knowledge: Knowledge) -> list[dict]:
+    """One row per document: id, title, language, published, publisher, kind, passage count."""
+    counts: dict[str, int] = {}
+    for passage in knowledge.passages:
+        counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
+    return [{"doc_id": d.doc_id, "title": d.title, "language": d.language, "published": d.published,
+             "publisher": d.publisher, "kind": d.kind, "url": d.url, "passages": counts.get(d.doc_id, 0),
+             "translation_of": d.translation_of, "translation": d.translation}
+            for d in sorted(knowledge.documents.values(), key=lambda d: d.doc_id)]
+
+
 def read_document(path: Path, root: Path) -> tuple[Document, list[Passage]]:
-    """Parse one knowledge file into its document and passages."""
-    try:
-        raw = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        raise KnowledgeError(f"{path}: cannot be read as UTF-8 text ({exc}).") from None
-    meta, body = _front_matter(raw, path)
-    missing = [key for key in REQUIRED if not str(meta.get(key) or "").strip()]
-    if missing:
-        raise KnowledgeError(f"{path}: front matter lacks {', '.join(missing)}.")
+    """Parse one knowledge file on its own (a translation's links are not resolved)."""
+    meta, blocks = read_file(path)
+    document, passages, _ = _build(_Parsed(path, str(meta.get("id") or doc_id_for(path, root)), meta, blocks), None)
+    return document, passages
+
+
+def _build(item: _Parsed, original: tuple[dict[str, Source], list[Passage]] | None
+           ) -> tuple[Document, list[Passage], dict[str, Source]]:
+    meta, path = item.meta, item.path
+    text_of_all = " ".join(b.text for b in item.blocks[:20])
+    language = _text(meta.get("language")).lower()
+    if not language:
+        from .language import detect_language
+
+        language = detect_language(text_of_all, default="")
+    translation_of = _text(meta.get("translation_of"))
     document = Document(
-        doc_id=str(meta.get("id") or doc_id_for(path, root)),
-        title=_text(meta["title"]),
-        publisher=_text(meta["publisher"]),
+        doc_id=item.doc_id,
+        title=_text(meta.get("title")) or path.stem,
+        publisher=_text(meta.get("publisher")),
         url=_text(meta.get("url")),
-        published=_text(meta["published"]),
-        language=_text(meta["language"]).lower(),
-        kind=_text(meta["kind"]),
+        published=_text(meta.get("published")),
+        language=language,
+        kind=_text(meta.get("kind")),
         path=str(path),
         as_of=_text(meta.get("as_of")),
-        translation_of=_text(meta.get("translation_of")),
-        translation=_text(meta.get("translation")) or ("unofficial" if meta.get("translation_of") else ""),
+        translation_of=translation_of,
+        translation=_text(meta.get("translation")) or ("unofficial" if translation_of else ""),
         notes=_text(meta.get("notes")),
     )
-    sources = _sources(meta.get("sources") or {}, path)
+    sources = _sources(meta["sources"], path) if meta.get("sources") else (original[0] if original else {})
+    originals = original[1] if original else []
     passages = []
-    for index, block in enumerate(split_blocks(body)):
+    for index, block in enumerate(item.blocks):
         passage_sources = []
         for key in (k.strip() for line in block.attributes.get("source", []) for k in line.split(",")):
             if key and key not in sources:
@@ -106,50 +152,30 @@ def read_document(path: Path, root: Path) -> tuple[Document, list[Passage]]:
             claims.append((name.strip(), value.strip()))
         first = passage_sources[0] if passage_sources else None
         passage_id = content_id(document.doc_id, document.title, block.section, block.text)
-        group = f"{document.translation_of or document.doc_id}#{index}"
         passages.append(Passage(
             passage_id=passage_id,
             doc_id=document.doc_id,
             index=index,
             text=block.text,
             language=document.language,
-            group=group,
+            group=f"{translation_of or document.doc_id}#{index}",
             title=document.title,
             publisher=first.publisher if first else document.publisher,
             url=first.url if first else document.url,
             published=first.published if first else document.published,
+            as_of=document.as_of,
             section=block.section,
             kind=(block.attributes.get("kind") or ["text"])[0],
-            translation=document.translation if document.translation_of else "",
+            translation=document.translation if translation_of else "",
+            original_id=originals[index].passage_id if index < len(originals) else "",
             sources=tuple(passage_sources),
             claims=tuple(claims),
             sentences=tuple(
-                Sentence(content_id(passage_id, str(i), block.text[a:b]), passage_id,
-                         block.text[a:b], a, b)
+                Sentence(content_id(passage_id, str(i), block.text[a:b]), passage_id, block.text[a:b], a, b)
                 for i, (a, b) in enumerate(split_sentences(block.text))
             ),
         ))
-    if not passages:
-        raise KnowledgeError(f"{path}: has no text passages.")
-    return document, passages
-
-
-def _front_matter(raw: str, path: Path) -> tuple[dict, str]:
-    text = raw.lstrip("\ufeff")
-    if not text.startswith("---"):
-        raise KnowledgeError(f"{path}: starts without YAML front matter ('---' lines with title, "
-                             "publisher, published, language, kind).")
-    parts = text.split("\n---", 1)
-    if len(parts) != 2:
-        raise KnowledgeError(f"{path}: the YAML front matter is not closed by a '---' line.")
-    try:
-        meta = yaml.safe_load(parts[0][3:]) or {}
-    except yaml.YAMLError as exc:
-        raise KnowledgeError(f"{path}: the front matter is not valid YAML ({exc}).") from None
-    if not isinstance(meta, dict):
-        raise KnowledgeError(f"{path}: the front matter must be a mapping of keys to values.")
-    body = parts[1].split("\n", 1)[1] if "\n" in parts[1] else ""
-    return meta, body
+    return document, passages, sources
 
 
 def _sources(raw: object, path: Path) -> dict[str, Source]:

@@ -28,6 +28,29 @@ STOPWORDS = {
 _STOP = {lang: set(words.split()) for lang, words in STOPWORDS.items()}
 
 
+# Questions that ask for a number or a date, in the supported languages.
+_WANTS_NUMBER = re.compile(r"\b(how many|how much|combien|cu[aá]nt[oa]s?|сколько|bao nhiêu|mấy)\b|多少|几个|几|كم",
+                           re.IGNORECASE)
+_WANTS_DATE = re.compile(r"\b(when|what date|which day|quand|quelle date|cu[aá]ndo|qu[eé] fecha|когда|"
+                         r"khi nào|bao giờ|ngày nào|năm nào)\b|何时|什么时候|哪一天|哪天|哪年|متى|في أي تاريخ",
+                         re.IGNORECASE)
+_YEAR = re.compile(r"(?<!\d)(19|20)\d{2}(?!\d)")
+
+
+def answer_type(question: str) -> str:
+    """'date', 'number' or '' : what kind of answer the question asks for."""
+    if _WANTS_DATE.search(question):
+        return "date"
+    return "number" if _WANTS_NUMBER.search(question) else ""
+
+
+def fits_type(sentence: str, wanted: str) -> bool:
+    """Whether a sentence states what ``answer_type`` asked for (a year, or any number)."""
+    if wanted == "date":
+        return _YEAR.search(sentence) is not None
+    return wanted == "number" and re.search(r"\d", sentence) is not None
+
+
 def normalize(text: str) -> str:
     """Fold case, width, Arabic letter variants, diacritics and digits, for matching only."""
     text = unicodedata.normalize("NFKC", text).translate(_AR_DIGITS).casefold()

@@ -22,6 +22,9 @@ from .types import Answer, Embedder, Turn
 # Calibrated on the development set with bench/calibrate.py; see the README.
 CALIBRATED_MIN_EVIDENCE = {"embeddinggemma-300m": 0.44, "multilingual-e5-small": 0.79}
 DEFAULT_MIN_EVIDENCE = 0.5
+# Route to an FAQ entry (and answer) when a question is this similar to one of its variants.
+CALIBRATED_MIN_FAQ = {"embeddinggemma-300m": 0.90, "multilingual-e5-small": 0.95}
+DEFAULT_MIN_FAQ = 0.9
 
 # Words that point back to an earlier turn: a question with one of them (or with very few words)
 # is read together with the previous question.
@@ -90,10 +93,11 @@ class Pipeline:
             notify("No index yet: building it from the knowledge folder..." if info is None else
                    f"The index was built with {info.model}; rebuilding it with {self.embedder.name}...")
             info = self.ingest(progress=progress).info
-        retriever = Retriever(self.store, self.embedder, info, self.settings.candidates)
-        retriever.warm_up()
         minimum = self.settings.min_evidence or CALIBRATED_MIN_EVIDENCE.get(self.embedder.name, DEFAULT_MIN_EVIDENCE)
-        scoring = Scoring(min_evidence=minimum, max_quotes=self.settings.max_quotes)
+        min_faq = self.settings.min_faq or CALIBRATED_MIN_FAQ.get(self.embedder.name, DEFAULT_MIN_FAQ)
+        retriever = Retriever(self.store, self.embedder, info, self.settings.candidates, min_faq)
+        retriever.warm_up()
+        scoring = Scoring(min_evidence=minimum, min_faq=min_faq, max_quotes=self.settings.max_quotes)
         self.answerer = Answerer(retriever, scoring, tuple(self.settings.fallback_languages))
 
     def validate(self, question: object) -> str:

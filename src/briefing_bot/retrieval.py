@@ -11,7 +11,11 @@ from .language import tokens
 from .store import ChromaStore, IndexInfo
 from .types import Embedder, Hit, Passage
 
+import json
+
 RRF_K = 60
+LEXICAL_WEIGHT = 1.0  # same-language words only sharpen what the dense rankings found
+FAQ_WEIGHT = 1.0  # the passages an FAQ match routes to count as one more ranking
 
 
 class LexicalIndex:
@@ -56,6 +60,7 @@ class Group:
     score: float  # fused (reciprocal rank) score of the best member
     dense: float  # best cosine similarity of any member
     hits: tuple[Hit, ...]
+    routed: float = 0.0  # similarity of the FAQ question that routed here (0: not routed)
 
 
 @dataclass(frozen=True)
@@ -64,6 +69,7 @@ class Retrieval:
 
     vector: list[float]
     groups: tuple[Group, ...]
+    faq: float = 0.0  # similarity of the closest FAQ question
 
     @property
     def evidence(self) -> float:
@@ -74,11 +80,13 @@ class Retrieval:
 class Retriever:
     """Dense retrieval through LangChain's Chroma store, lexical BM25, reciprocal rank fusion."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24,
+                 min_faq: float = 1.0) -> None:
         self.store = store
         self.embedder = embedder
         self.info = info
         self.candidates = candidates
+        self.min_faq = min_faq
         self.passages: dict[str, Passage] = {}
         self.versions: dict[str, list[Passage]] = {}  # group -> the passage and its translations
         self.lexical: LexicalIndex | None = None
@@ -98,13 +106,16 @@ class Retriever:
         self.lexical = LexicalIndex(passages)
         self._vectorstore = self.store.vectorstore(self.info.generation, self.embedder)
         self._sentences = self.store.collection(self.info.generation, "sentences")
+        self._faq = self.store.collection(self.info.generation, "faq")
+        self._faq_count = self._faq.count()
 
     def retrieve(self, query: str, lexical_query: str, language: str) -> Retrieval:
         """Passage groups for a question, best first. ``query`` is embedded (the only embedding).
 
-        Three rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
-        by their best sentence's similarity (a sentence can match where its passage is diluted), and
-        BM25 over passages in the question's language."""
+        Rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
+        by their best sentence's similarity (a sentence can match where its passage is diluted),
+        BM25 over passages in the question's language, and the passages of the FAQ entries whose
+        questions are close enough to this one (weighted ``FAQ_WEIGHT``)."""
         self.warm_up()
         vector = self.embedder.embed_query(query)
         k = min(self.candidates, len(self.passages)) or 1
@@ -112,24 +123,49 @@ class Retriever:
                  self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]
         by_sentence = self._best_sentences(vector, k)
         lexical = self.lexical.search(lexical_query, language, k)
+        faq_best, routes = self._faq_routes(vector)
+        routed = [(p.passage_id, sim) for key, sim in routes.items() for p in self.versions.get(key, [])]
+        # Fuse at the level of groups, so that the translations of a passage count once: in each
+        # ranking a group takes the rank of its first member.
         fused: dict[str, float] = defaultdict(float)
-        for ranking in (dense, by_sentence, lexical):
-            for rank, (pid, _) in enumerate(ranking):
-                fused[pid] += 1.0 / (RRF_K + rank + 1)
+        for ranking, weight in ((dense, 1.0), (by_sentence, 1.0), (lexical, LEXICAL_WEIGHT), (routed, FAQ_WEIGHT)):
+            seen: list[str] = []
+            for pid, _ in ranking:
+                group = self.passages[pid].group if pid in self.passages else None
+                if group is not None and group not in seen:
+                    seen.append(group)
+            for rank, group in enumerate(seen):
+                fused[group] += weight / (RRF_K + rank + 1)
         cosine: dict[str, float] = defaultdict(float)
         for pid, sim in dense + by_sentence:
             cosine[pid] = max(cosine[pid], sim)
         lex = dict(lexical)
         members: dict[str, list[Hit]] = defaultdict(list)
-        for pid, score in fused.items():
+        for pid in dict.fromkeys(p for ranking in (dense, by_sentence, lexical, routed) for p, _ in ranking):
             passage = self.passages.get(pid)
             if passage is not None:
-                members[passage.group].append(Hit(passage, score, cosine[pid], lex.get(pid, 0.0)))
-        groups = [Group(key, max(h.score for h in hits), max(h.dense for h in hits),
-                        tuple(sorted(hits, key=lambda h: -h.score)))
+                members[passage.group].append(Hit(passage, fused[passage.group], cosine[pid], lex.get(pid, 0.0)))
+        groups = [Group(key, fused[key], max(h.dense for h in hits),
+                        tuple(sorted(hits, key=lambda h: (-h.dense, -h.lexical))), routes.get(key, 0.0))
                   for key, hits in members.items()]
         groups.sort(key=lambda g: -g.score)
-        return Retrieval(vector, tuple(groups))
+        return Retrieval(vector, tuple(groups), faq_best)
+
+    def _faq_routes(self, vector: list[float]) -> tuple[float, dict[str, float]]:
+        """The best FAQ similarity, and the passage groups of the FAQ matches above ``min_faq``."""
+        if not self._faq_count:
+            return 0.0, {}
+        got = self._faq.query(query_embeddings=[vector], n_results=min(8, self._faq_count),
+                              include=["metadatas", "distances"])
+        routes: dict[str, float] = {}
+        best = 0.0
+        for meta, distance in zip(got["metadatas"][0], got["distances"][0]):
+            sim = 1.0 - distance
+            best = max(best, sim)
+            if sim >= self.min_faq:
+                for key in json.loads(meta["groups"]):
+                    routes.setdefault(key, sim)
+        return best, routes
 
     def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """Passages ranked by their most similar sentence."""

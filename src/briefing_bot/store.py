@@ -19,6 +19,7 @@ from .errors import StoreError
 from .types import Passage, Sentence, Source
 
 BATCH = 500
+KINDS = ("passages", "sentences", "faq")  # the collections of one generation
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,14 @@ class ChromaStore:
 
     def _generation_collections(self) -> list[str]:
         names = [getattr(c, "name", c) for c in self.client.list_collections()]
-        return [n for n in names if n.startswith(f"{self.prefix}_g") and n.endswith(("_passages", "_sentences"))]
+        return [n for n in names if n.startswith(f"{self.prefix}_g") and n.endswith(tuple(f"_{k}" for k in KINDS))]
 
     # --- generations ------------------------------------------------------------------------
 
     def new_generation(self) -> str:
         """Create the empty collections of a new generation and return its name."""
         generation = "g" + time.strftime("%Y%m%d%H%M%S") + uuid.uuid4().hex[:6]
-        for kind in ("passages", "sentences"):
+        for kind in KINDS:
             self.client.create_collection(self._name(generation, kind), embedding_function=None,
                                           configuration={"hnsw": {"space": "cosine"}})
         return generation
@@ -119,7 +120,7 @@ class ChromaStore:
         return f"{self.prefix}_{generation}_{kind}"
 
     def collection(self, generation: str, kind: str):
-        """The raw Chroma collection of a generation: kind is 'passages' or 'sentences'."""
+        """The raw Chroma collection of a generation: ``kind`` is one of ``KINDS``."""
         try:
             return self.client.get_collection(self._name(generation, kind), embedding_function=None)
         except Exception as exc:
@@ -132,6 +133,10 @@ class ChromaStore:
 
         return Chroma(collection_name=self._name(generation, "passages"), embedding_function=embeddings,
                       client=self.client, create_collection_if_not_exists=False)
+
+    def ids(self, generation: str, kind: str) -> set[str]:
+        """Every record id of one collection of a generation."""
+        return {record_id for record_id, _, _ in self._all(generation, kind)}
 
     def vectors(self, generation: str, kind: str, ids: Iterable[str]) -> dict[str, list[float]]:
         """Stored vectors by id (ids absent from the generation are left out)."""
@@ -181,7 +186,8 @@ def passage_metadata(passage: Passage) -> dict:
         "doc_id": passage.doc_id, "index": passage.index, "language": passage.language,
         "group": passage.group, "title": passage.title, "publisher": passage.publisher,
         "url": passage.url, "published": passage.published, "section": passage.section,
-        "kind": passage.kind, "translation": passage.translation,
+        "kind": passage.kind, "translation": passage.translation, "as_of": passage.as_of,
+        "original_id": passage.original_id,
         "sources": json.dumps([asdict(s) for s in passage.sources], ensure_ascii=False),
         "claims": json.dumps(passage.claims, ensure_ascii=False),
     }
@@ -200,7 +206,8 @@ def passage_from_record(passage_id: str, text: str, meta: dict, sentences: tuple
         language=meta["language"], group=meta["group"], title=meta["title"],
         publisher=meta["publisher"], url=meta["url"], published=meta["published"],
         section=meta.get("section", ""), kind=meta.get("kind", "text"),
-        translation=meta.get("translation", ""),
+        translation=meta.get("translation", ""), as_of=meta.get("as_of", ""),
+        original_id=meta.get("original_id", ""),
         sources=tuple(Source(**s) for s in json.loads(meta.get("sources") or "[]")),
         claims=tuple(tuple(c) for c in json.loads(meta.get("claims") or "[]")),
         sentences=sentences,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Protocol, Sequence, runtime_checkable
+from typing import Callable, Protocol, Sequence, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -63,9 +63,11 @@ class Passage:
     publisher: str
     url: str
     published: str
+    as_of: str = ""
     section: str = ""
     kind: str = "text"
     translation: str = ""
+    original_id: str = ""  # for a translated passage: the passage it translates
     sources: tuple[Source, ...] = ()
     claims: tuple[tuple[str, str], ...] = ()
     sentences: tuple[Sentence, ...] = ()
@@ -95,7 +97,9 @@ class Citation:
     language: str
     text: str
     quote: str
+    as_of: str = ""
     translation: str = ""
+    translation_of: str = ""  # passage id of the original, for a translated passage
     sources: tuple[Source, ...] = ()
 
 
@@ -150,6 +154,12 @@ class Embedder(Protocol):
 
     def embed_documents(self, texts: list[str]) -> list[list[float]]: ...
 
-    def embed_passages(self, items: Sequence[tuple[str, str]]) -> list[list[float]]:
+    def embed_queries(self, texts: Sequence[str], progress: Callable[[int], None] | None = None
+                      ) -> list[list[float]]:
+        """Embed questions (FAQ variants) the way ``embed_query`` does."""
+        ...
+
+    def embed_passages(self, items: Sequence[tuple[str, str]], progress: Callable[[int], None] | None = None
+                       ) -> list[list[float]]:
         """Embed (title, text) pairs as documents."""
         ...

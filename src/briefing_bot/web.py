@@ -1,19 +1,23 @@
-"""The web chat (Gradio) over the pipeline. Everything shown is escaped: passages and questions
-are displayed as text, never as markup."""
+"""The chat page (Gradio, mounted in the FastAPI app). Everything shown is escaped: passages and
+questions are displayed as text, never as markup."""
 
 from __future__ import annotations
 
 import html
 import re
+from typing import Callable, Iterator
 
+from . import messages
 from .config import Settings
 from .errors import BriefingBotError
-from .ingest import progress_bar
-from .pipeline import Pipeline
+from .feedback import FeedbackStore
+from .knowledge import load_knowledge, source_rows
 from .types import Answer
 
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 RTL = {"ar", "fa", "he", "ur"}
+LANGUAGES = {"en": "English", "ar": "العربية", "fr": "Français", "es": "Español", "ru": "Русский",
+             "zh": "中文", "vi": "Tiếng Việt"}
 
 
 def escape(text: str) -> str:
@@ -21,57 +25,108 @@ def escape(text: str) -> str:
     return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=True))
 
 
-def render_answer(answer: Answer) -> str:
-    """An answer as Markdown: the text with its [n] markers, then the numbered sources."""
-    direction = ' dir="rtl"' if answer.language in RTL else ""
-    parts = [f"<div{direction}>{escape(answer.answer)}</div>"]
+def _dir(language: str) -> str:
+    return ' dir="rtl"' if language in RTL else ""
+
+
+def render_answer(answer: Answer, turn: int = 0, upto: int | None = None) -> str:
+    """An answer as HTML: the text, each [n] linking to its source below, then the sources with
+    the quoted part highlighted. ``upto`` shows only the first sentences (for streaming)."""
+    prefix = f"cite-{turn}-"
+    pieces = re.split(r"(\[\d+\])", answer.answer)
+    if upto is not None:
+        pieces = pieces[:upto * 2]
+    text = "".join(
+        f'<a href="#{prefix}{piece[1:-1]}" class="bb-marker">{piece}</a>' if re.fullmatch(r"\[\d+\]", piece)
+        else escape(piece) for piece in pieces)
+    parts = [f"<div{_dir(answer.language)}>{text}</div>"]
+    if upto is not None and upto * 2 < len(re.split(r"(\[\d+\])", answer.answer)):
+        return parts[0] + "<p><em>…</em></p>"
     if answer.suggestions:
-        parts.append("\n".join(f"- {escape(s)}" for s in answer.suggestions))
+        parts.append("<ul>" + "".join(f"<li>{escape(s)}</li>" for s in answer.suggestions) + "</ul>")
     for c in answer.citations:
-        meta = ", ".join(escape(x) for x in (c.publisher, c.published, c.language) if x)
+        at = c.text.find(c.quote)
+        passage = (escape(c.text[:at]) + f"<mark>{escape(c.quote)}</mark>" + escape(c.text[at + len(c.quote):])
+                   if at >= 0 else escape(c.text))
+        meta = " · ".join(escape(x) for x in (c.publisher, c.published, c.language, f"as of {c.as_of}" if c.as_of else "") if x)
         title = escape(c.title) + (f" ({escape(c.translation)} translation)" if c.translation else "")
-        link = f" · <a href=\"{html.escape(c.url, quote=True)}\" target=\"_blank\" rel=\"noopener\">source</a>" \
-            if c.url.startswith(("https://", "http://")) else ""
-        quote_dir = ' dir="rtl"' if c.language in RTL else ""
-        parts.append(f"**[{c.n}]** {title} — {meta}{link}\n<blockquote{quote_dir}>{escape(c.quote)}</blockquote>")
-    return "\n\n".join(parts)
+        link = (f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">original</a>'
+                if c.url.startswith(("https://", "http://")) else "")
+        parts.append(f'<details id="{prefix}{c.n}" open><summary><b>[{c.n}]</b> {title}</summary>'
+                     f"<blockquote{_dir(c.language)}>{passage}</blockquote><small>{meta}{link}</small></details>")
+    return "\n".join(parts)
 
 
-def build_app(pipeline: Pipeline):
-    """The Gradio chat page."""
+def plain_text(answer: Answer) -> str:
+    """An answer with its sources as plain text (what "copy" puts on the clipboard)."""
+    lines = [answer.answer, ""]
+    for c in answer.citations:
+        origin = ", ".join(x for x in (c.title, c.publisher, c.published, c.url) if x)
+        lines.append(f"[{c.n}] \u201c{c.quote}\u201d ({origin})")
+    return "\n".join(lines).strip()
+
+
+def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: FeedbackStore):
+    """The Gradio chat page over ``ask(question, history)``."""
     import gradio as gr
 
-    def respond(message: str, history: list[dict]) -> str:
-        turns = [{"role": m["role"], "content": _plain(m.get("content"))} for m in history
-                 if m.get("role") in ("user", "assistant")]
+    def respond(question: str, chat: list[dict], turns: list[dict]) -> Iterator[tuple]:
+        chat = chat + [{"role": "user", "content": escape(question or "")}]
         try:
-            return render_answer(pipeline.ask(message, turns))
+            answer = ask(question, turns)
         except BriefingBotError as exc:
-            return escape(str(exc))
+            yield chat + [{"role": "assistant", "content": escape(str(exc))}], turns, "", ""
+            return
+        turn = len(chat)
+        sentences = len(re.findall(r"\[\d+\]", answer.answer)) or 1
+        for upto in range(1, sentences):  # stream the answer in, sentence by sentence
+            yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], turns, "", ""
+        turns = (turns + [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}])[-16:]
+        yield (chat + [{"role": "assistant", "content": render_answer(answer, turn)}], turns, plain_text(answer),
+               answer.question)
 
-    return gr.ChatInterface(
-        respond,
-        title="briefing-bot",
-        description="Ask about the UN Convention against Cybercrime and the Hanoi signing ceremony "
-                    "(25-26 October 2025), in your language. Every statement quotes and cites its source.",
-        examples=["When is the Hanoi Convention signing ceremony?", "How many articles does the convention have?",
-                  "Qui préside la cérémonie de signature ?", "متى تدخل الاتفاقية حيز النفاذ؟"],
-        chatbot=gr.Chatbot(sanitize_html=True, height=560),
-        flagging_mode="never",
-    )
+    def suggestions_for(language: str):
+        code = (language or "en").split("-")[0].lower()
+        code = code if code in LANGUAGES else "en"
+        return gr.update(value=code), gr.update(samples=[[q] for q in messages.say(messages.SUGGESTIONS, code)])
 
+    def vote(data: gr.LikeData, last_question: str, copied: str) -> None:
+        if data.liked is None or not last_question:
+            return
+        from .knowledge import content_id
 
-def _plain(content: object) -> str:
-    if isinstance(content, str):
-        return content
-    if isinstance(content, list):  # Gradio may hand back structured content
-        return " ".join(str(part.get("text", "")) if isinstance(part, dict) else str(part) for part in content)
-    return ""
+        feedback.add(last_question, content_id(last_question, copied)[:16], 1 if data.liked else -1)
 
+    rows = source_rows(load_knowledge(settings.knowledge_dir))
+    table = "\n".join(f"| {escape(r['title'])} | {r['language']} | {escape(r['published'])} | "
+                      f"{escape(r['publisher'])} | {r['passages']} |" for r in rows)
+    with gr.Blocks(title="briefing-bot") as page:
+        gr.Markdown("## Hanoi Convention briefing\nAsk about the UN Convention against Cybercrime and its Hanoi "
+                    "signing ceremony, in your language. Every sentence of an answer quotes and cites a source.")
+        turns = gr.State([])
+        copied = gr.Textbox(visible=False)
+        last_question = gr.Textbox(visible=False)
+        language = gr.Dropdown(choices=[(name, code) for code, name in LANGUAGES.items()], value="en",
+                               label="Suggestions in", scale=0)
+        chatbot = gr.Chatbot(height=520, sanitize_html=True, label="Answers", elem_id="bb-chat",
+                             feedback_options=("Like", "Dislike"))
+        with gr.Row():
+            box = gr.Textbox(placeholder="Ask a question…", show_label=False, max_length=settings.max_question_chars,
+                             scale=5, autofocus=True)
+            send = gr.Button("Ask", variant="primary", scale=1)
+        examples = gr.Dataset(components=[box], samples=[[q] for q in messages.SUGGESTIONS["en"]],
+                              label="Suggested questions")
+        copy = gr.Button("Copy the last answer with its sources", size="sm")
+        with gr.Accordion("Sources", open=False):
+            gr.Markdown("| document | language | published | publisher | passages |\n|---|---|---|---|---|\n" + table)
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
-    """Load everything (building the index when needed), then serve the chat page."""
-    pipeline = Pipeline(settings)
-    pipeline.warm_up(progress=progress_bar("Embedding"), notify=print)
-    build_app(pipeline).launch(server_name=host or "127.0.0.1", server_port=port or 7860,
-                               inbrowser=True, show_error=False)
+        outputs = [chatbot, turns, copied, last_question]
+        box.submit(respond, [box, chatbot, turns], outputs).then(lambda: "", None, box)
+        send.click(respond, [box, chatbot, turns], outputs).then(lambda: "", None, box)
+        examples.click(lambda sample: sample[0], examples, box).then(respond, [box, chatbot, turns], outputs) \
+            .then(lambda: "", None, box)
+        language.change(lambda code: suggestions_for(code)[1], language, examples)
+        copy.click(None, copied, None, js="(text) => { if (text) navigator.clipboard.writeText(text); }")
+        chatbot.like(vote, [last_question, copied], None)
+        page.load(suggestions_for, language, [language, examples], js="(current) => navigator.language || current")
+    return page

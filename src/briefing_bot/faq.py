@@ -1,0 +1,79 @@
+"""The curated FAQ ("lines to take"): question variants in many languages, each pointing at the
+passages that answer it. It routes questions to passages; answers still quote and cite them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from .knowledge import content_id
+from .types import Passage
+
+FAQ_SUFFIX = ".faq.yaml"
+
+
+@dataclass(frozen=True)
+class FaqQuestion:
+    """One question variant of an FAQ entry, with the passage groups that answer it."""
+
+    question_id: str
+    entry_id: str
+    language: str
+    text: str
+    groups: tuple[str, ...]
+
+
+def faq_files(root: Path) -> list[Path]:
+    """The FAQ files of the knowledge folder (``*.faq.yaml``)."""
+    return sorted(p for p in Path(root).rglob(f"*{FAQ_SUFFIX}") if not p.name.startswith((".", "_")))
+
+
+def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], list[str]]:
+    """Every FAQ question variant, and the problems found (unreadable files, answers that do not
+    resolve to exactly one passage, duplicate ids). Entries with problems are left out."""
+    by_doc: dict[str, list[Passage]] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    questions: list[FaqQuestion] = []
+    problems: list[str] = []
+    seen: set[str] = set()
+    for path in faq_files(root):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            entries = data.get("entries") if isinstance(data, dict) else None
+            if not isinstance(entries, list):
+                raise ValueError("it needs a list under 'entries'")
+        except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+            problems.append(f"{path}: cannot be read ({exc}).")
+            continue
+        for number, entry in enumerate(entries, 1):
+            entry_id = str((entry or {}).get("id") or f"#{number}") if isinstance(entry, dict) else f"#{number}"
+            where = f"{path}: entry '{entry_id}'"
+            if not isinstance(entry, dict) or not isinstance(entry.get("answers"), list) \
+                    or not isinstance(entry.get("questions"), dict):
+                problems.append(f"{where} needs 'id', a list of 'answers' and 'questions' by language.")
+                continue
+            if entry_id in seen:
+                problems.append(f"{where}: duplicate FAQ id.")
+                continue
+            seen.add(entry_id)
+            groups, broken = [], False
+            for answer in entry["answers"]:
+                doc, contains = str((answer or {}).get("doc", "")), str((answer or {}).get("contains", ""))
+                found = [p for p in by_doc.get(doc, []) if contains and contains in p.text]
+                if len(found) != 1:
+                    problems.append(f"{where}: answer {{doc: {doc}, contains: {contains!r}}} matches "
+                                    f"{len(found)} passages (it must match exactly one).")
+                    broken = True
+                else:
+                    groups.append(found[0].group)
+            if broken or not groups:
+                continue
+            for language, variants in entry["questions"].items():
+                for text in variants if isinstance(variants, list) else [variants]:
+                    if isinstance(text, str) and text.strip():
+                        qid = content_id(entry_id, str(language), text.strip(), *groups)
+                        questions.append(FaqQuestion(qid, entry_id, str(language), text.strip(), tuple(groups)))
+    return questions, problems
