@@ -47,12 +47,12 @@ class Answerer:
         self.scoring = scoring
         self.fallback_languages = fallback_languages
 
-    def answer(self, question: str, language: str, query: str, lexical_query: str) -> tuple[Answer, Retrieval]:
-        """Answer ``question`` (in ``language``); ``query`` is what gets embedded.
-
-        The answer's ``timings_ms`` has ``retrieve`` and ``answer`` (milliseconds)."""
+    def answer(self, question: str, language: str, query: str, lexical_query: str,
+               vector: list[float] | None = None) -> tuple[Answer, Retrieval]:
+        """Answer ``question`` (in ``language``); ``query`` is what gets embedded (unless its
+        ``vector`` is given). The answer's ``timings_ms`` has ``retrieve`` and ``answer`` (ms)."""
         start = time.perf_counter()
-        retrieval = self.retriever.retrieve(query, lexical_query, language)
+        retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
         answer = self.decline(question, language)
         if retrieval.groups and (retrieval.evidence >= self.scoring.min_evidence

@@ -11,7 +11,7 @@ import json
 
 from .faq import FaqQuestion, load_faq
 from .knowledge import load_knowledge
-from .store import KINDS, ChromaStore, IndexInfo, passage_metadata, sentence_metadata
+from .store import KINDS, SCHEMA, ChromaStore, IndexInfo, passage_metadata, sentence_metadata
 from .types import Embedder, Passage
 
 # progress(total) returns a function called with the number of items just embedded
@@ -77,6 +77,9 @@ class Indexer:
             report.rebuilt_because = (f"The index was built with {current.model}; it is rebuilt "
                                       f"with {self.embedder.name} (vectors of two models never mix).")
             rebuild = True
+        elif current and current.schema != SCHEMA:
+            report.rebuilt_because = "The index was built by an older briefing-bot; it is rebuilt."
+            rebuild = True
 
         previous = self.store.passages(current.generation) if current else []
         passages = list(knowledge.passages)
@@ -97,7 +100,8 @@ class Indexer:
                         report, progress)
             info = IndexInfo(generation=generation, model=self.embedder.name,
                              dimension=self._dimension(generation), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-                             passages=len(passages), sentences=sum(len(p.sentences) for p in passages))
+                             passages=len(passages), sentences=sum(len(p.sentences) for p in passages),
+                             schema=SCHEMA)
             self.store.activate(info)
         except BaseException:
             self.store.drop_stale(keep=current.generation if current else None)

@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 import time
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .answer import Answerer, Scoring
 from .config import Settings
 from .embedders import SentenceTransformerEmbedder
-from .errors import InvalidQuestion
+from .errors import BriefingBotError, InvalidQuestion
 from .ingest import Indexer, IngestReport, ProgressFactory
 from .language import detect_language, tokens
 from .language import warm_up as warm_up_language
 from .models import resolve
 from .retrieval import Retrieval, Retriever
-from .store import ChromaStore
+from .store import SCHEMA, ChromaStore
 from .types import Answer, Embedder, Turn
 
 # Decline below this evidence (best cosine similarity of question and passage), per model.
@@ -38,6 +38,15 @@ ANAPHORA = {
     "zh": "它 他 她 他们 这 那 其 该 还",
 }
 _ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A validated question, its language, and the text to search for (with context if a follow-up)."""
+
+    question: str
+    language: str
+    query: str
 
 
 def parse_history(raw: object, max_turns: int, max_chars: int) -> list[Turn]:
@@ -89,9 +98,10 @@ class Pipeline:
             return
         warm_up_language()
         info = self.store.active()
-        if info is None or info.model != self.embedder.name:
+        if info is None or info.model != self.embedder.name or info.schema != SCHEMA:
             notify("No index yet: building it from the knowledge folder..." if info is None else
-                   f"The index was built with {info.model}; rebuilding it with {self.embedder.name}...")
+                   f"The index was built with {info.model}; rebuilding it with {self.embedder.name}..."
+                   if info.model != self.embedder.name else "The index is from an older version; rebuilding it...")
             info = self.ingest(progress=progress).info
         minimum = self.settings.min_evidence or CALIBRATED_MIN_EVIDENCE.get(self.embedder.name, DEFAULT_MIN_EVIDENCE)
         min_faq = self.settings.min_faq or CALIBRATED_MIN_FAQ.get(self.embedder.name, DEFAULT_MIN_FAQ)
@@ -118,6 +128,25 @@ class Pipeline:
     def run(self, question: object, history: Iterable[Turn] | object = None) -> tuple[Answer, Retrieval]:
         """``ask``, also returning what retrieval found (for calibration and diagnostics)."""
         start = time.perf_counter()
+        prepared = self.prepare(question, history)
+        return self._answer(prepared, None, start)
+
+    def ask_many(self, requests: list[tuple[object, object]]) -> list[Answer | BriefingBotError]:
+        """Answer several questions, embedding them in one pass (faster than one by one under load).
+        Each result is an ``Answer``, or the error that its request raised."""
+        start = time.perf_counter()
+        prepared: list[Prepared | BriefingBotError] = []
+        for question, history in requests:
+            try:
+                prepared.append(self.prepare(question, history))
+            except BriefingBotError as exc:
+                prepared.append(exc)
+        valid = [p for p in prepared if isinstance(p, Prepared)]
+        vectors = iter(self.embedder.embed_queries([p.query for p in valid]) if valid else [])
+        return [p if isinstance(p, BriefingBotError) else self._answer(p, next(vectors), start)[0] for p in prepared]
+
+    def prepare(self, question: object, history: Iterable[Turn] | object = None) -> Prepared:
+        """Validate a question and work out its language and what to search for."""
         question = self.validate(question)
         turns = history if isinstance(history, list) and all(isinstance(t, Turn) for t in history) else \
             parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
@@ -129,7 +158,11 @@ class Pipeline:
         query = question
         if previous and self._is_follow_up(question, language):
             query = f"{previous}\n{question}"
-        answer, retrieval = self.answerer.answer(question, language, query, query)
+        return Prepared(question, language, query)
+
+    def _answer(self, prepared: Prepared, vector: list[float] | None, start: float) -> tuple[Answer, Retrieval]:
+        answer, retrieval = self.answerer.answer(prepared.question, prepared.language, prepared.query,
+                                                 prepared.query, vector)
         total = round((time.perf_counter() - start) * 1000, 1)
         return replace(answer, timings_ms={**answer.timings_ms, "total": total}), retrieval
 

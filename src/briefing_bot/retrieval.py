@@ -109,15 +109,17 @@ class Retriever:
         self._faq = self.store.collection(self.info.generation, "faq")
         self._faq_count = self._faq.count()
 
-    def retrieve(self, query: str, lexical_query: str, language: str) -> Retrieval:
+    def retrieve(self, query: str, lexical_query: str, language: str,
+                 vector: list[float] | None = None) -> Retrieval:
         """Passage groups for a question, best first. ``query`` is embedded (the only embedding).
 
         Rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
         by their best sentence's similarity (a sentence can match where its passage is diluted),
         BM25 over passages in the question's language, and the passages of the FAQ entries whose
-        questions are close enough to this one (weighted ``FAQ_WEIGHT``)."""
+        questions are close enough to this one (weighted ``FAQ_WEIGHT``). ``vector`` is the
+        query's embedding when the caller computed it (several questions embedded at once)."""
         self.warm_up()
-        vector = self.embedder.embed_query(query)
+        vector = vector if vector is not None else self.embedder.embed_query(query)
         k = min(self.candidates, len(self.passages)) or 1
         dense = [(doc.id, 1.0 - distance) for doc, distance in
                  self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]

@@ -20,6 +20,7 @@ from .types import Passage, Sentence, Source
 
 BATCH = 500
 KINDS = ("passages", "sentences", "faq")  # the collections of one generation
+SCHEMA = 2  # the layout of a generation; an index of another layout is rebuilt
 
 
 @dataclass(frozen=True)
@@ -32,6 +33,7 @@ class IndexInfo:
     built_at: str
     passages: int
     sentences: int
+    schema: int = 1
 
 
 class ChromaStore:

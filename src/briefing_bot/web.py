@@ -1,7 +1,6 @@
 """The chat page (Gradio, mounted in the FastAPI app). Everything shown is escaped: passages and
 questions are displayed as text, never as markup."""
 
-from __future__ import annotations
 
 import html
 import re
@@ -14,15 +13,16 @@ from .feedback import FeedbackStore
 from .knowledge import load_knowledge, source_rows
 from .types import Answer
 
-_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|>~])")
 RTL = {"ar", "fa", "he", "ur"}
 LANGUAGES = {"en": "English", "ar": "العربية", "fr": "Français", "es": "Español", "ru": "Русский",
              "zh": "中文", "vi": "Tiếng Việt"}
 
 
 def escape(text: str) -> str:
-    """Text safe to render as Markdown+HTML: no tags, no Markdown syntax."""
-    return _MARKDOWN.sub(r"\\\1", html.escape(text, quote=True))
+    """Text safe to put inside an HTML element: markup shows as text and never runs.
+
+    Every message is one HTML block (no blank lines), so Markdown does not touch its text."""
+    return html.escape(text, quote=True).replace("\n", "<br>")
 
 
 def _dir(language: str) -> str:
@@ -71,11 +71,11 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
     import gradio as gr
 
     def respond(question: str, chat: list[dict], turns: list[dict]) -> Iterator[tuple]:
-        chat = chat + [{"role": "user", "content": escape(question or "")}]
+        chat = chat + [{"role": "user", "content": f"<div>{escape(question or '')}</div>"}]
         try:
             answer = ask(question, turns)
         except BriefingBotError as exc:
-            yield chat + [{"role": "assistant", "content": escape(str(exc))}], turns, "", ""
+            yield chat + [{"role": "assistant", "content": f"<div>{escape(str(exc))}</div>"}], turns, "", ""
             return
         turn = len(chat)
         sentences = len(re.findall(r"\[\d+\]", answer.answer)) or 1
@@ -128,5 +128,6 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
         language.change(lambda code: suggestions_for(code)[1], language, examples)
         copy.click(None, copied, None, js="(text) => { if (text) navigator.clipboard.writeText(text); }")
         chatbot.like(vote, [last_question, copied], None)
-        page.load(suggestions_for, language, [language, examples], js="(current) => navigator.language || current")
+        page.load(suggestions_for, language, [language, examples], js="(current) => { const code = (navigator.language || 'en').slice(0, 2).toLowerCase(); "
+                  f"return {list(LANGUAGES)}.includes(code) ? code : current; }}")
     return page

@@ -14,7 +14,7 @@
     ".bb-bubble{position:fixed;right:16px;bottom:16px;z-index:2147483000;border:0;border-radius:24px;" +
     "padding:12px 18px;background:#0b5cad;color:#fff;font:600 15px system-ui,sans-serif;cursor:pointer;" +
     "box-shadow:0 4px 14px rgba(0,0,0,.25)}" +
-    ".bb-frame{position:fixed;right:16px;bottom:72px;z-index:2147483000;width:380px;height:560px;" +
+    ".bb-frame{box-sizing:border-box;position:fixed;right:16px;bottom:72px;z-index:2147483000;width:380px;height:560px;" +
     "max-width:calc(100vw - 32px);max-height:calc(100vh - 96px);border:1px solid #ccc;border-radius:12px;" +
     "background:#fff;box-shadow:0 8px 30px rgba(0,0,0,.3)}" +
     "@media (max-width:480px){.bb-frame{right:0;bottom:64px;width:100vw;max-width:100vw;height:calc(100vh - 64px);" +

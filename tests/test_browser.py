@@ -1,0 +1,170 @@
+"""Browser tests in Debian's headless Chromium (Playwright, ``executable_path=/usr/bin/chromium``):
+an allowed host page embeds the widget and gets a cited answer; a host page on another origin
+cannot embed it; markup typed as a question is shown as text. Screenshots go to artifacts/."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from briefing_bot.api import create_app
+from briefing_bot.pipeline import Pipeline
+from conftest import ROOT, FakeEmbedder
+
+CHROMIUM = "/usr/bin/chromium"
+SHOTS = ROOT / "artifacts" / "screenshots"
+XSS = '<img src=x onerror="window.__xss=1"><script>window.__xss=2</script>'
+
+pytestmark = [
+    pytest.mark.slow, pytest.mark.browser, pytest.mark.enable_socket,
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def serve_folder(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
+    handler = functools.partial(http.server.SimpleHTTPRequestHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory):
+    """The bot on one origin; an allowed host page and a denied one on two others."""
+    import uvicorn
+
+    from briefing_bot.config import Settings
+    from conftest import write_knowledge
+
+    tmp = tmp_path_factory.mktemp("browser")
+    bot_port, allowed_port, denied_port = free_port(), free_port(), free_port()
+    allowed = f"http://localhost:{allowed_port}"
+    settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
+                        feedback_db=tmp / "feedback.sqlite", min_evidence=0.2, allowed_origins=[allowed])
+    app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=bot_port, log_level="warning"))
+    threading.Thread(target=server.run, daemon=True).start()
+    bot = f"http://127.0.0.1:{bot_port}"
+    pages = tmp / "pages"
+    pages.mkdir()
+    host_page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8").replace("http://127.0.0.1:7860", bot)
+    (pages / "embed.html").write_text(host_page, encoding="utf-8")
+    hosts = [serve_folder(pages, allowed_port), serve_folder(pages, denied_port)]
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            import urllib.request
+
+            if urllib.request.urlopen(f"{bot}/api/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.2)
+    yield {"bot": bot, "allowed": f"{allowed}/embed.html", "denied": f"http://127.0.0.1:{denied_port}/embed.html"}
+    server.should_exit = True
+    for host in hosts:
+        host.shutdown()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
+            "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+            "--disable-component-update", "--disable-sync"])
+        yield browser
+        browser.close()
+
+
+def open_widget(page, url: str):
+    page.goto(url)
+    page.click("button.bb-bubble")
+    page.wait_for_selector("iframe.bb-frame")
+    return page.frame_locator("iframe.bb-frame")
+
+
+def test_allowed_host_embeds_the_widget_and_gets_a_cited_answer(site, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 800})
+    widget = open_widget(page, site["allowed"])
+    widget.locator("#q").fill("Who chairs the signing ceremony?")
+    widget.locator("#send").click()
+    answer = widget.locator(".bb-bot").last
+    answer.wait_for(timeout=15_000)
+    assert "Guterres" in answer.locator(".bb-text").inner_text()
+    details = answer.locator("details").first
+    assert details.get_attribute("open") is None
+    answer.locator("a.bb-marker").first.click()
+    assert details.get_attribute("open") is not None  # the marker opened its citation
+    assert details.locator("mark").inner_text() in details.locator(".bb-passage").inner_text()
+    assert details.locator("a", has_text="original").get_attribute("href").startswith("https://")
+    page.screenshot(path=str(SHOTS / "widget-allowed-answer.png"))
+    page.close()
+
+
+def test_widget_fits_a_small_phone(site, browser):
+    page = browser.new_page(viewport={"width": 360, "height": 640}, is_mobile=True)
+    open_widget(page, site["allowed"]).locator("#q").wait_for()
+    box = page.locator("iframe.bb-frame").bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= 360
+    page.screenshot(path=str(SHOTS / "widget-mobile-360.png"))
+    page.close()
+
+
+def test_other_origin_cannot_embed_the_widget(site, browser):
+    page = browser.new_page()
+    page.goto(site["denied"])
+    page.click("button.bb-bubble")
+    page.wait_for_selector("iframe.bb-frame")
+    time.sleep(1.5)
+    frame = next(f for f in page.frames if f != page.main_frame)
+    assert frame.url != f"{site['bot']}/widget" or frame.locator("#q").count() == 0
+    assert all("#q" not in (f.content() if not f.url.startswith("chrome-error") else "") for f in page.frames[1:])
+    page.screenshot(path=str(SHOTS / "widget-denied-origin.png"))
+    page.close()
+
+
+def test_markup_in_a_question_is_shown_as_text(site, browser):
+    page = browser.new_page()
+    widget = open_widget(page, site["allowed"])
+    widget.locator("#q").fill(XSS)
+    widget.locator("#send").click()
+    user = widget.locator(".bb-user").last
+    user.wait_for()
+    widget.locator(".bb-bot").last.wait_for(timeout=15_000)
+    assert user.inner_text() == XSS
+    frame = next(f for f in page.frames if f != page.main_frame)
+    assert frame.evaluate("window.__xss") is None and frame.locator(".bb-log img").count() == 0
+    page.screenshot(path=str(SHOTS / "widget-xss-as-text.png"))
+    page.close()
+
+
+def test_chat_page_answers_and_shows_markup_as_text(site, browser):
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    page.goto(site["bot"] + "/")
+    box = page.get_by_placeholder("Ask a question…")
+    box.fill(XSS)
+    box.press("Enter")
+    page.wait_for_selector("text=will not guess", timeout=20_000)
+    assert page.evaluate("window.__xss") is None
+    assert page.get_by_text('<img src=x onerror="window.__xss=1">', exact=False).count() >= 1
+    box.fill("Who chairs the signing ceremony?")
+    box.press("Enter")
+    page.wait_for_selector("mark", timeout=20_000)
+    assert page.locator("a.bb-marker").count() >= 1
+    page.screenshot(path=str(SHOTS / "chat-page.png"), full_page=True)
+    page.close()
