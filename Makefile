@@ -4,7 +4,7 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 
-.PHONY: setup run test
+.PHONY: setup run test bench
 
 $(BIN)/briefing-bot: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,3 +23,9 @@ test: setup
 	$(BIN)/briefing-bot models fetch fast
 	$(BIN)/briefing-bot models fetch default
 	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	$(BIN)/briefing-bot models fetch fast
+	$(BIN)/briefing-bot models fetch default
+	$(BIN)/python bench/compare.py

@@ -3,6 +3,7 @@ a polite decline when the evidence is weak; both sides when sources disagree on 
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, replace
 
@@ -142,7 +143,10 @@ class Answerer:
             if len(stated) > 1:
                 values = tuple((v, tuple(ns)) for v, ns in stated.items())
                 conflicts.append(Conflict(claim, values))
-                listed = "; ".join(f"{v} {' '.join(f'[{n}]' for n in ns)}" for v, ns in values)
+                # numbers are shown with their citations; other values (dates, periods) speak
+                # through the quotes themselves
+                listed = "; ".join(" ".join(([v] if re.fullmatch(r"[\d.,]+", v) else []) + [f"[{n}]" for n in ns])
+                                   for v, ns in values)
                 notes.append(messages.say(messages.CONFLICT, language).format(values=listed))
         return conflicts, notes
 

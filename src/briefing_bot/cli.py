@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 import json
 import sys
-import textwrap
 from pathlib import Path
 
 import click
@@ -74,7 +73,7 @@ def ask(question: str, as_json: bool, model: str | None) -> None:
     if as_json:
         click.echo(json.dumps(answer.to_dict(), ensure_ascii=False))
     else:
-        click.echo(render_text(answer))
+        click.echo(answer.as_text())
 
 
 def _ask_batch(pipeline) -> None:
@@ -94,21 +93,6 @@ def _ask_batch(pipeline) -> None:
             result = {"error": {"code": "invalid_question", "message": str(exc)}}
         click.echo(json.dumps(result, ensure_ascii=False))
         sys.stdout.flush()
-
-
-def render_text(answer) -> str:
-    """An answer as plain text for the terminal: the answer, then its numbered sources."""
-    lines = [textwrap.fill(answer.answer, 100)]
-    if answer.suggestions:
-        lines += [f"  - {s}" for s in answer.suggestions]
-    if answer.citations:
-        lines.append("\nSources:")
-        for c in answer.citations:
-            origin = ", ".join(x for x in (c.publisher, c.published, c.language) if x)
-            note = f" ({c.translation} translation)" if c.translation else ""
-            lines.append(f"[{c.n}] {c.title}{note}: {origin}" + (f"\n    {c.url}" if c.url else ""))
-            lines.append(textwrap.indent(textwrap.fill(f"\u201c{c.quote}\u201d", 96), "    "))
-    return "\n".join(lines)
 
 
 @cli.command()

@@ -29,13 +29,13 @@ SUGGESTIONS = {
 }
 
 CONFLICT = {
-    "en": "The sources disagree on this figure: {values}.",
-    "ar": "تختلف المصادر في هذا الرقم: {values}.",
-    "fr": "Les sources divergent sur ce chiffre : {values}.",
-    "es": "Las fuentes no coinciden en esta cifra: {values}.",
-    "ru": "Источники расходятся в этой цифре: {values}.",
-    "zh": "各来源对这一数字说法不一：{values}。",
-    "vi": "Các nguồn không thống nhất về con số này: {values}.",
+    "en": "The sources disagree on this point: {values}.",
+    "ar": "تختلف المصادر في هذه النقطة: {values}.",
+    "fr": "Les sources divergent sur ce point : {values}.",
+    "es": "Las fuentes no coinciden en este punto: {values}.",
+    "ru": "Источники расходятся в этом вопросе: {values}.",
+    "zh": "各来源对此说法不一：{values}。",
+    "vi": "Các nguồn không thống nhất về điểm này: {values}.",
 }
 
 

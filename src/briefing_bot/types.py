@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import textwrap
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
 
@@ -123,6 +124,18 @@ class Answer:
     conflicts: tuple[Conflict, ...] = ()
     suggestions: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    def as_text(self, width: int = 100) -> str:
+        """The answer as plain text (terminal, clipboard): the answer, then its numbered sources."""
+        lines = [textwrap.fill(self.answer, width)] + [f"  - {s}" for s in self.suggestions]
+        if self.citations:
+            lines.append("\nSources:")
+        for c in self.citations:
+            origin = ", ".join(x for x in (c.publisher, c.published, c.language) if x)
+            note = f" ({c.translation} translation)" if c.translation else ""
+            lines.append(f"[{c.n}] {c.title}{note}: {origin}" + (f"\n    {c.url}" if c.url else ""))
+            lines.append(textwrap.indent(textwrap.fill(f"\u201c{c.quote}\u201d", width - 4), "    "))
+        return "\n".join(lines)
 
     def to_dict(self) -> dict:
         """The answer as JSON-ready data."""

@@ -57,15 +57,6 @@ def render_answer(answer: Answer, turn: int = 0, upto: int | None = None) -> str
     return "\n".join(parts)
 
 
-def plain_text(answer: Answer) -> str:
-    """An answer with its sources as plain text (what "copy" puts on the clipboard)."""
-    lines = [answer.answer, ""]
-    for c in answer.citations:
-        origin = ", ".join(x for x in (c.title, c.publisher, c.published, c.url) if x)
-        lines.append(f"[{c.n}] \u201c{c.quote}\u201d ({origin})")
-    return "\n".join(lines).strip()
-
-
 def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: FeedbackStore):
     """The Gradio chat page over ``ask(question, history)``."""
     import gradio as gr
@@ -82,7 +73,7 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
         for upto in range(1, sentences):  # stream the answer in, sentence by sentence
             yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], turns, "", ""
         turns = (turns + [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}])[-16:]
-        yield (chat + [{"role": "assistant", "content": render_answer(answer, turn)}], turns, plain_text(answer),
+        yield (chat + [{"role": "assistant", "content": render_answer(answer, turn)}], turns, answer.as_text(),
                answer.question)
 
     def suggestions_for(language: str):
