@@ -160,12 +160,17 @@ def client_of(request: Request, settings: Settings) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> None:
+def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False) -> None:
     """Run the web application (chat page, widget, API) with uvicorn."""
     import uvicorn
 
     host, port = host or settings.host, port or settings.port
-    print(f"briefing-bot: http://{host}:{port}/ (chat), /widget, /docs (API); the index loads in the background")
+    url = f"http://{host}:{port}{settings.root_path}/"
+    print(f"briefing-bot: {url} (chat), {url}widget, {url}docs (API); the index loads in the background")
+    if open_browser:
+        import webbrowser
+
+        threading.Timer(2.0, webbrowser.open, [url]).start()  # a no-op where there is no browser
     uvicorn.run(create_app(settings), host=host, port=port, root_path=settings.root_path, log_level="warning")
 
 
@@ -213,9 +218,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
             return error(429, "rate_limited", f"Too many questions; wait {math.ceil(wait)} s.",
                          {"Retry-After": str(math.ceil(wait))})
         answer = service.ask(body.question, [t.model_dump() for t in body.history])
-        data = answer.to_dict()
-        data["answer_id"] = answer_id(answer)
-        return data
+        return {**answer.to_dict(), "answer_id": answer.answer_id}
 
     @app.get("/api/health", summary="Readiness")
     def health() -> JSONResponse:
@@ -248,10 +251,3 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
         gr.mount_gradio_app(app, build_app(service.ask, settings, feedback), path="/", root_path=settings.root_path or None)
     app.router.on_startup.append(service.start)
     return app
-
-
-def answer_id(answer) -> str:
-    """A short id of an answer, to attach feedback to."""
-    from .knowledge import content_id
-
-    return content_id(answer.question, answer.answer)[:16]

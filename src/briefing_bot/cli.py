@@ -107,13 +107,15 @@ def ingest(rebuild: bool) -> None:
     for doc_id, problem in report.skipped.items():
         click.secho(f"Skipped {doc_id}: {problem} (its previous version, if any, stays in the index)",
                     fg="yellow", err=True)
+    for problem in report.faq_problems:
+        click.secho(f"FAQ entry left out: {problem}", fg="yellow", err=True)
     if report.unchanged:
         click.echo(f"The index is up to date ({report.info.passages} passages from {report.documents} "
-                   f"documents, model {report.info.model}). Nothing to embed.")
+                   f"documents, {report.faq_questions} FAQ questions, model {report.info.model}). Nothing to embed.")
         return
-    click.echo(f"Indexed {report.info.passages} passages and {report.info.sentences} sentences from "
-               f"{report.documents} documents with {report.info.model} in {pipeline.store.where}: "
-               f"{report.embedded} texts embedded, {report.reused} reused.")
+    click.echo(f"Indexed {report.info.passages} passages, {report.info.sentences} sentences and "
+               f"{report.faq_questions} FAQ questions from {report.documents} documents with {report.info.model} "
+               f"in {pipeline.store.where}: {report.embedded} texts embedded, {report.reused} reused.")
     for label, docs in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if docs:
             click.echo(f"  {label}: {', '.join(docs)}")
@@ -207,12 +209,13 @@ def evaluate(file: Path, model: str | None, show_failures: bool) -> None:
 @cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 7860).")
+@click.option("--open", "open_browser", is_flag=True, help="Open the chat in the browser.")
 @friendly
-def serve(host: str | None, port: int | None) -> None:
+def serve(host: str | None, port: int | None, open_browser: bool) -> None:
     """Start the web chat, the embeddable widget and the HTTP API."""
     from .api import serve as run
 
-    run(load_settings(), host=host, port=port)
+    run(load_settings(), host=host, port=port, open_browser=open_browser)
 
 
 def main() -> None:

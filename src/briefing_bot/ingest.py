@@ -29,6 +29,7 @@ class IngestReport:
     unchanged: bool = False
     rebuilt_because: str = ""
     skipped: dict[str, str] = field(default_factory=dict)  # doc_id -> problem (previous version kept)
+    faq_questions: int = 0
     faq_problems: list[str] = field(default_factory=list)  # FAQ entries left out, and why
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
@@ -87,6 +88,7 @@ class Indexer:
         passages += [p for p in previous if p.doc_id in knowledge.problems and p.doc_id not in knowledge.documents]
         report.documents = len({p.doc_id for p in passages})
         faq, report.faq_problems = load_faq(self.knowledge_dir, passages)
+        report.faq_questions = len(faq)
         _diff(previous, passages, report)
         rows = _rows(passages, faq)
         if current and not rebuild and all(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import textwrap
 from dataclasses import asdict, dataclass, field
 from typing import Callable, Protocol, Sequence, runtime_checkable
@@ -124,6 +125,11 @@ class Answer:
     conflicts: tuple[Conflict, ...] = ()
     suggestions: tuple[str, ...] = ()
     timings_ms: dict[str, float] = field(default_factory=dict)
+
+    @property
+    def answer_id(self) -> str:
+        """A short, stable id of this answer (feedback refers to it)."""
+        return hashlib.sha256(f"{self.question}\x1f{self.answer}".encode("utf-8")).hexdigest()[:16]
 
     def as_text(self, width: int = 100) -> str:
         """The answer as plain text (terminal, clipboard): the answer, then its numbered sources."""

@@ -61,32 +61,31 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
     """The Gradio chat page over ``ask(question, history)``."""
     import gradio as gr
 
-    def respond(question: str, chat: list[dict], turns: list[dict]) -> Iterator[tuple]:
+    def respond(question: str, chat: list[dict], turns: list[dict], rated: dict) -> Iterator[tuple]:
         chat = chat + [{"role": "user", "content": f"<div>{escape(question or '')}</div>"}]
         try:
             answer = ask(question, turns)
         except BriefingBotError as exc:
-            yield chat + [{"role": "assistant", "content": f"<div>{escape(str(exc))}</div>"}], turns, "", ""
+            yield chat + [{"role": "assistant", "content": f"<div>{escape(str(exc))}</div>"}], turns, "", rated
             return
         turn = len(chat)
         sentences = len(re.findall(r"\[\d+\]", answer.answer)) or 1
         for upto in range(1, sentences):  # stream the answer in, sentence by sentence
-            yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], turns, "", ""
+            yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], turns, "", rated
         turns = (turns + [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}])[-16:]
-        yield (chat + [{"role": "assistant", "content": render_answer(answer, turn)}], turns, answer.as_text(),
-               answer.question)
+        rated = {**rated, str(turn): [answer.question, answer.answer_id]}  # message index -> what a vote rates
+        yield chat + [{"role": "assistant", "content": render_answer(answer, turn)}], turns, answer.as_text(), rated
 
     def suggestions_for(language: str):
         code = (language or "en").split("-")[0].lower()
         code = code if code in LANGUAGES else "en"
         return gr.update(value=code), gr.update(samples=[[q] for q in messages.say(messages.SUGGESTIONS, code)])
 
-    def vote(data: gr.LikeData, last_question: str, copied: str) -> None:
-        if data.liked is None or not last_question:
-            return
-        from .knowledge import content_id
-
-        feedback.add(last_question, content_id(last_question, copied)[:16], 1 if data.liked else -1)
+    def vote(data: gr.LikeData, rated: dict) -> None:
+        index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
+        if data.liked is not None and str(index) in rated:
+            question, answer_id = rated[str(index)]
+            feedback.add(question, answer_id, 1 if data.liked else -1)
 
     rows = source_rows(load_knowledge(settings.knowledge_dir))
     table = "\n".join(f"| {escape(r['title'])} | {r['language']} | {escape(r['published'])} | "
@@ -95,8 +94,8 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
         gr.Markdown("## Hanoi Convention briefing\nAsk about the UN Convention against Cybercrime and its Hanoi "
                     "signing ceremony, in your language. Every sentence of an answer quotes and cites a source.")
         turns = gr.State([])
+        rated = gr.State({})
         copied = gr.Textbox(visible=False)
-        last_question = gr.Textbox(visible=False)
         language = gr.Dropdown(choices=[(name, code) for code, name in LANGUAGES.items()], value="en",
                                label="Suggestions in", scale=0)
         chatbot = gr.Chatbot(height=520, sanitize_html=True, label="Answers", elem_id="bb-chat",
@@ -111,14 +110,14 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
         with gr.Accordion("Sources", open=False):
             gr.Markdown("| document | language | published | publisher | passages |\n|---|---|---|---|---|\n" + table)
 
-        outputs = [chatbot, turns, copied, last_question]
-        box.submit(respond, [box, chatbot, turns], outputs).then(lambda: "", None, box)
-        send.click(respond, [box, chatbot, turns], outputs).then(lambda: "", None, box)
-        examples.click(lambda sample: sample[0], examples, box).then(respond, [box, chatbot, turns], outputs) \
+        inputs, outputs = [box, chatbot, turns, rated], [chatbot, turns, copied, rated]
+        box.submit(respond, inputs, outputs).then(lambda: "", None, box)
+        send.click(respond, inputs, outputs).then(lambda: "", None, box)
+        examples.click(lambda sample: sample[0], examples, box).then(respond, inputs, outputs) \
             .then(lambda: "", None, box)
         language.change(lambda code: suggestions_for(code)[1], language, examples)
         copy.click(None, copied, None, js="(text) => { if (text) navigator.clipboard.writeText(text); }")
-        chatbot.like(vote, [last_question, copied], None)
+        chatbot.like(vote, rated, None)
         page.load(suggestions_for, language, [language, examples], js="(current) => { const code = (navigator.language || 'en').slice(0, 2).toLowerCase(); "
                   f"return {list(LANGUAGES)}.includes(code) ? code : current; }}")
     return page
