@@ -7,7 +7,7 @@ from click.testing import CliRunner
 
 from briefing_bot import cli
 from briefing_bot.check import check_knowledge, number_problem
-from conftest import ARTICLE_AR, ARTICLE_EN, FACTS, ROOT, write_knowledge
+from conftest import ARTICLE_EN, FACTS, ROOT, write_knowledge
 
 
 def test_the_repository_knowledge_passes():

@@ -48,7 +48,8 @@ def render_answer(answer: Answer, turn: int = 0, upto: int | None = None) -> str
         at = c.text.find(c.quote)
         passage = (escape(c.text[:at]) + f"<mark>{escape(c.quote)}</mark>" + escape(c.text[at + len(c.quote):])
                    if at >= 0 else escape(c.text))
-        meta = " · ".join(escape(x) for x in (c.publisher, c.published, c.language, f"as of {c.as_of}" if c.as_of else "") if x)
+        facts = (c.publisher, c.published, c.language, f"as of {c.as_of}" if c.as_of else "")
+        meta = " · ".join(escape(x) for x in facts if x)
         title = escape(c.title) + (f" ({escape(c.translation)} translation)" if c.translation else "")
         link = (f' · <a href="{html.escape(c.url, quote=True)}" target="_blank" rel="noopener noreferrer">original</a>'
                 if c.url.startswith(("https://", "http://")) else "")
@@ -118,6 +119,7 @@ def build_app(ask: Callable[[str, list], Answer], settings: Settings, feedback: 
         language.change(lambda code: suggestions_for(code)[1], language, examples)
         copy.click(None, copied, None, js="(text) => { if (text) navigator.clipboard.writeText(text); }")
         chatbot.like(vote, rated, None)
-        page.load(suggestions_for, language, [language, examples], js="(current) => { const code = (navigator.language || 'en').slice(0, 2).toLowerCase(); "
-                  f"return {list(LANGUAGES)}.includes(code) ? code : current; }}")
+        browser_language = ("(current) => { const code = (navigator.language || 'en').slice(0, 2).toLowerCase(); "
+                            f"return {list(LANGUAGES)}.includes(code) ? code : current; }}")
+        page.load(suggestions_for, language, [language, examples], js=browser_language)
     return page
