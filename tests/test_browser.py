@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from briefing_bot.api import create_app
+from briefing_bot.feedback import FeedbackStore
 from briefing_bot.pipeline import Pipeline
 from conftest import ROOT, FakeEmbedder
 
@@ -71,7 +72,8 @@ def site(tmp_path_factory):
                 break
         except OSError:
             time.sleep(0.2)
-    yield {"bot": bot, "allowed": f"{allowed}/embed.html", "denied": f"http://127.0.0.1:{denied_port}/embed.html"}
+    yield {"bot": bot, "allowed": f"{allowed}/embed.html", "denied": f"http://127.0.0.1:{denied_port}/embed.html",
+           "feedback": settings.feedback_db}
     server.should_exit = True
     for host in hosts:
         host.shutdown()
@@ -165,5 +167,12 @@ def test_chat_page_answers_and_shows_markup_as_text(site, browser):
     box.press("Enter")
     page.wait_for_selector("mark", timeout=20_000)
     assert page.locator("a.bb-marker").count() >= 1
+    page.get_by_role("button", name="Like").last.click()  # thumbs up on that answer
+    deadline = time.time() + 10
+    votes = []
+    while time.time() < deadline and not votes:
+        time.sleep(0.2)
+        votes = FeedbackStore(site["feedback"]).all() if Path(site["feedback"]).exists() else []
+    assert [(q, v) for q, _, v, _ in votes] == [("Who chairs the signing ceremony?", 1)]
     page.screenshot(path=str(SHOTS / "chat-page.png"), full_page=True)
     page.close()
