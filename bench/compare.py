@@ -19,22 +19,19 @@ import subprocess
 import sys
 import tempfile
 import time
-import unicodedata
 from pathlib import Path
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
-from latency import machine, percentile  # noqa: E402
+from latency import machine  # noqa: E402
+
+from briefing_bot.evaluation import fold, percentile  # noqa: E402
 
 SYSTEMS = ("bot:default", "bot:fast", "baseline")
 LABELS = {"bot:default": "briefing-bot (EmbeddingGemma-300m)", "bot:fast": "briefing-bot (multilingual-e5-small)",
           "baseline": "LangChain tutorial (MiniLM-L6, top-4, best chunk)"}
 LANGS = ("en", "ar", "fr", "es", "ru", "zh", "vi")
-
-
-def fold(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
 
 
 class System:
@@ -112,7 +109,6 @@ def run_child(system: str, phase: str, index: Path, data: Path) -> dict:
 
 def gold_texts() -> dict[str, list[str]]:
     """Group key -> the opening of each version's text (to recognise it inside a baseline chunk)."""
-    sys.path.insert(0, str(ROOT / "src"))
     from briefing_bot.knowledge import load_knowledge
 
     texts: dict[str, list[str]] = {}

@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from briefing_bot.config import load_settings
-from briefing_bot.evaluation import load_questions
+from briefing_bot.evaluation import load_questions, percentile
 from briefing_bot.pipeline import Pipeline
 
 
@@ -32,11 +32,6 @@ def machine() -> str:
     except (OSError, StopIteration, ValueError):
         memory = "?"
     return f"{cpu}, {os.cpu_count()} cores, {memory} RAM, Python {platform.python_version()}"
-
-
-def percentile(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def main() -> None:

@@ -23,7 +23,9 @@ import urllib.request
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from latency import machine, percentile  # noqa: E402
+from latency import machine  # noqa: E402
+
+from briefing_bot.evaluation import percentile  # noqa: E402
 
 
 def post(url: str, question: str, timeout: float = 30.0) -> tuple[int, float]:

@@ -9,16 +9,16 @@ from pathlib import Path
 
 from .faq import load_faq
 from .knowledge import load_knowledge
+from .language import ARABIC_DIGITS
 from .types import Document, Passage
 
-_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
 
 
 def numbers(text: str) -> set[str]:
     """The numbers written in digits in ``text`` (thousands separators removed, any digit script)."""
-    text = unicodedata.normalize("NFKC", text).translate(_AR_DIGITS)
+    text = unicodedata.normalize("NFKC", text).translate(ARABIC_DIGITS)
     text = re.sub(r"(\d)[,\s.\u00a0\u202f](\d{3})(?!\d)", r"\1\2", text)
     return set(re.findall(r"\d+", text))
 

@@ -9,13 +9,20 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import BriefingBotError
+from .language import ARABIC_DIGITS
 
-_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
 
 
-def _fold(text: str) -> str:
-    text = unicodedata.normalize("NFKC", text or "").translate(_AR_DIGITS).casefold()
+def fold(text: str) -> str:
+    """Text folded as the reviewers' scorer does before comparing (case, width, digits, harakat)."""
+    text = unicodedata.normalize("NFKC", text or "").translate(ARABIC_DIGITS).casefold()
     return re.sub(r"\s+", " ", re.sub(r"[\u064B-\u0652\u0640]", "", text))
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The ``q`` quantile (0-1) of ``values``, nearest rank."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -37,17 +44,17 @@ def citation_problems(answer: dict) -> list[str]:
     if answer.get("answered") and not numbers:
         problems.append("answered without citations")
     for c in answer.get("citations") or []:
-        if not c.get("quote") or _fold(c["quote"]) not in _fold(c.get("text") or ""):
+        if not c.get("quote") or fold(c["quote"]) not in fold(c.get("text") or ""):
             problems.append(f"citation {c.get('n')}: quote is not part of its passage")
     return problems
 
 
 def judge(item: dict, answer: dict) -> tuple[bool, str]:
     """Whether an answer passes its question, and why not."""
-    said = _fold((answer.get("answer") or "") + " " + " ".join(c.get("quote") or "" for c in answer.get("citations") or []))
+    said = fold((answer.get("answer") or "") + " " + " ".join(c.get("quote") or "" for c in answer.get("citations") or []))
     if not item.get("answerable", True):
         return (not answer.get("answered"), "answered an out-of-scope question")
-    missing = [g for g in item.get("must", []) if not any(_fold(alt) in said for alt in g)]
+    missing = [g for g in item.get("must", []) if not any(fold(alt) in said for alt in g)]
     if not answer.get("answered"):
         return False, "declined"
     return (not missing, f"missing {missing}")
@@ -99,10 +106,7 @@ class Report:
         return self.citations[0] / self.citations[1] if self.citations[1] else 1.0
 
     def percentile(self, q: float) -> float | None:
-        if not self.latencies:
-            return None
-        ordered = sorted(self.latencies)
-        return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
+        return percentile(self.latencies, q) if self.latencies else None
 
     def table(self) -> str:
         """The report as a Markdown table."""

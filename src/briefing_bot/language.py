@@ -8,7 +8,7 @@ from functools import lru_cache
 
 SUPPORTED = ("en", "ar", "fr", "es", "ru", "zh", "vi")
 
-_AR_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")
+ARABIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩۰۱۲۳۴۵۶۷۸۹", "01234567890123456789")  # to 0-9
 _AR_FOLD = str.maketrans({"أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ؤ": "و", "ئ": "ي"})
 _AR_MARKS = re.compile(r"[\u064B-\u0652\u0670\u0640]")  # diacritics, dagger alef, tatweel
 _WORD = re.compile(r"\w+", re.UNICODE)
@@ -53,7 +53,7 @@ def fits_type(sentence: str, wanted: str) -> bool:
 
 def normalize(text: str) -> str:
     """Fold case, width, Arabic letter variants, diacritics and digits, for matching only."""
-    text = unicodedata.normalize("NFKC", text).translate(_AR_DIGITS).casefold()
+    text = unicodedata.normalize("NFKC", text).translate(ARABIC_DIGITS).casefold()
     return _AR_MARKS.sub("", text).translate(_AR_FOLD)
 
 
