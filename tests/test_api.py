@@ -154,3 +154,12 @@ def test_concurrent_questions_are_all_answered(client):
         responses = list(pool.map(lambda q: client.post("/api/ask", json={"question": q}), questions))
     assert [r.status_code for r in responses] == [200] * 16
     assert all(r.json()["question"] == q for r, q in zip(responses, questions))
+
+
+def test_chunked_bodies_are_bounded_too(client):
+    def body(padding: int):
+        yield b'{"question": "Who chairs the signing ceremony?' + b" " * padding + b'"}'
+
+    assert client.post("/api/ask", content=body(10), headers={"Content-Type": "application/json"}).status_code == 200
+    too_big = client.post("/api/ask", content=body(40_000), headers={"Content-Type": "application/json"})
+    assert too_big.status_code == 413
