@@ -23,6 +23,7 @@ from starlette.middleware.base import BaseHTTPMiddleware
 from .config import Settings
 from .errors import BriefingBotError, IndexNotReady, InvalidQuestion
 from .feedback import FeedbackStore
+from .ingest import progress_bar
 from .knowledge import load_knowledge, source_rows
 from .pipeline import Pipeline
 
@@ -124,7 +125,7 @@ class Service:
 
     def _run(self) -> None:
         try:
-            self.pipeline.warm_up(notify=print)
+            self.pipeline.warm_up(progress=progress_bar("Building the index"), notify=print)
             self.ready.set()
         except BriefingBotError as exc:
             self.failure = str(exc)
