@@ -18,7 +18,6 @@ class Scoring:
     """Weights of the sentence choice and the decline threshold (see docs on calibration)."""
 
     min_evidence: float
-    min_faq: float = 1.0  # also answer when an FAQ question is at least this similar
     faq_weight: float = 0.1  # bonus of sentences in passages an FAQ match routed to
     groups: int = 6  # passage groups whose sentences compete for the answer
     passage_weight: float = 0.5  # how much a sentence inherits from its passage's similarity
@@ -56,8 +55,8 @@ class Answerer:
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
         answer = self.decline(question, language)
-        if retrieval.groups and (retrieval.evidence >= self.scoring.min_evidence
-                                 or retrieval.faq >= self.scoring.min_faq):
+        # answer when a passage is similar enough, or an FAQ question routed to passages
+        if retrieval.groups and (retrieval.evidence >= self.scoring.min_evidence or retrieval.routed):
             chosen = [(rank, self.choose_version(group, language)) for rank, group in
                       enumerate(retrieval.groups[:self.scoring.groups])]
             sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, p in chosen])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
+import json
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
-
-import json
 
 from .faq import FaqQuestion, load_faq
 from .knowledge import load_knowledge

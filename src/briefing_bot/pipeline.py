@@ -107,7 +107,7 @@ class Pipeline:
         min_faq = self.settings.min_faq or CALIBRATED_MIN_FAQ.get(self.embedder.name, DEFAULT_MIN_FAQ)
         retriever = Retriever(self.store, self.embedder, info, self.settings.candidates, min_faq)
         retriever.warm_up()
-        scoring = Scoring(min_evidence=minimum, min_faq=min_faq, max_quotes=self.settings.max_quotes)
+        scoring = Scoring(min_evidence=minimum, max_quotes=self.settings.max_quotes)
         self.answerer = Answerer(retriever, scoring, tuple(self.settings.fallback_languages))
 
     def validate(self, question: object) -> str:

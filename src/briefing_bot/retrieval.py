@@ -3,6 +3,7 @@ fused by reciprocal rank, with the translations of one passage counted once."""
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass
@@ -11,11 +12,7 @@ from .language import tokens
 from .store import ChromaStore, IndexInfo
 from .types import Embedder, Hit, Passage
 
-import json
-
 RRF_K = 60
-LEXICAL_WEIGHT = 1.0  # same-language words only sharpen what the dense rankings found
-FAQ_WEIGHT = 1.0  # the passages an FAQ match routes to count as one more ranking
 
 
 class LexicalIndex:
@@ -72,6 +69,11 @@ class Retrieval:
     faq: float = 0.0  # similarity of the closest FAQ question
 
     @property
+    def routed(self) -> bool:
+        """Whether an FAQ question was close enough to route this question."""
+        return any(g.routed for g in self.groups)
+
+    @property
     def evidence(self) -> float:
         """The strongest dense similarity found: the basis of the decline decision."""
         return max((g.dense for g in self.groups), default=0.0)
@@ -116,7 +118,7 @@ class Retriever:
         Rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
         by their best sentence's similarity (a sentence can match where its passage is diluted),
         BM25 over passages in the question's language, and the passages of the FAQ entries whose
-        questions are close enough to this one (weighted ``FAQ_WEIGHT``). ``vector`` is the
+        questions are close enough to this one. ``vector`` is the
         query's embedding when the caller computed it (several questions embedded at once)."""
         self.warm_up()
         vector = vector if vector is not None else self.embedder.embed_query(query)
@@ -130,14 +132,10 @@ class Retriever:
         # Fuse at the level of groups, so that the translations of a passage count once: in each
         # ranking a group takes the rank of its first member.
         fused: dict[str, float] = defaultdict(float)
-        for ranking, weight in ((dense, 1.0), (by_sentence, 1.0), (lexical, LEXICAL_WEIGHT), (routed, FAQ_WEIGHT)):
-            seen: list[str] = []
-            for pid, _ in ranking:
-                group = self.passages[pid].group if pid in self.passages else None
-                if group is not None and group not in seen:
-                    seen.append(group)
-            for rank, group in enumerate(seen):
-                fused[group] += weight / (RRF_K + rank + 1)
+        for ranking in (dense, by_sentence, lexical, routed):
+            ranked_groups = dict.fromkeys(self.passages[pid].group for pid, _ in ranking if pid in self.passages)
+            for rank, group in enumerate(ranked_groups):
+                fused[group] += 1.0 / (RRF_K + rank + 1)
         cosine: dict[str, float] = defaultdict(float)
         for pid, sim in dense + by_sentence:
             cosine[pid] = max(cosine[pid], sim)

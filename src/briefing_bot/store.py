@@ -138,7 +138,7 @@ class ChromaStore:
 
     def ids(self, generation: str, kind: str) -> set[str]:
         """Every record id of one collection of a generation."""
-        return {record_id for record_id, _, _ in self._all(generation, kind)}
+        return {record_id for record_id, _, _ in self._all(generation, kind, include=[])}
 
     def vectors(self, generation: str, kind: str, ids: Iterable[str]) -> dict[str, list[float]]:
         """Stored vectors by id (ids absent from the generation are left out)."""
@@ -171,13 +171,15 @@ class ChromaStore:
             passages.append(passage_from_record(pid, text, meta, own))
         return sorted(passages, key=lambda p: (p.doc_id, p.index))
 
-    def _all(self, generation: str, kind: str) -> Iterator[tuple[str, str, dict]]:
+    def _all(self, generation: str, kind: str, include: tuple | list = ("documents", "metadatas")
+             ) -> Iterator[tuple[str, str | None, dict | None]]:
         collection = self.collection(generation, kind)
         offset = 0
         while True:
-            got = collection.get(include=["documents", "metadatas"], limit=BATCH * 4, offset=offset)
-            yield from zip(got["ids"], got["documents"], got["metadatas"])
-            if len(got["ids"]) < BATCH * 4:
+            got = collection.get(include=list(include), limit=BATCH * 4, offset=offset)
+            count = len(got["ids"])
+            yield from zip(got["ids"], got["documents"] or [None] * count, got["metadatas"] or [None] * count)
+            if count < BATCH * 4:
                 return
             offset += BATCH * 4
 
