@@ -59,7 +59,7 @@ def test_ids_are_content_hashes(tmp_path):
     ("---\ntitle: [unclosed\n---\nText.\n", "not valid YAML"),
     ("---\ntitle: T\n\nText without a closing line.\n", "not closed"),
     (FACTS.replace("Source: untc", "Source: nowhere", 1), "cites source 'nowhere'"),
-    (FACTS.replace("Claim: articles = 68", "Claim: articles"), "malformed claim"),
+    (FACTS.replace("Claim: articles = 68", "Claim: articles"), "malformed Claim line"),
 ])
 def test_bad_files_are_reported_by_name(tmp_path, text, message):
     (tmp_path / "bad.md").write_text(text, encoding="utf-8")

@@ -7,6 +7,7 @@ import unicodedata
 from collections import Counter
 from pathlib import Path
 
+from .entities import ENTITIES_FILE, Glossary, load_glossary
 from .faq import load_faq
 from .knowledge import load_knowledge
 from .language import ARABIC_DIGITS
@@ -14,6 +15,9 @@ from .types import Document, Passage
 
 _DATE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 _LANGUAGE = re.compile(r"^[a-z]{2}$")
+# An English passage stating a count: a number followed (within two words) by what it counts.
+_COUNT = re.compile(r"\b\d[\d,]*\s+(?:[\w-]+\s+){0,2}?(?:states|countries|nations|signatories|delegates|"
+                    r"journalists|media outlets|statements|arrests|ratifications|participants)\b")
 
 
 def numbers(text: str) -> set[str]:
@@ -39,6 +43,8 @@ def check_knowledge(root: Path) -> list[str]:
     """Every problem of the knowledge folder, one readable line each (an empty list: all good)."""
     knowledge = load_knowledge(root)
     problems = [message for message in knowledge.problems.values()]
+    glossary, glossary_problems = load_glossary(Path(root) / ENTITIES_FILE)
+    problems += glossary_problems
     by_doc: dict[str, list[Passage]] = {}
     for passage in knowledge.passages:
         by_doc.setdefault(passage.doc_id, []).append(passage)
@@ -46,7 +52,7 @@ def check_knowledge(root: Path) -> list[str]:
         problems += _metadata_problems(doc, by_doc[doc.doc_id])
         if doc.translation_of:
             problems += _translation_problems(doc, by_doc[doc.doc_id], knowledge.documents,
-                                              by_doc.get(doc.translation_of, []))
+                                              by_doc.get(doc.translation_of, []), glossary)
     for passage_id, count in Counter(p.passage_id for p in knowledge.passages).items():
         if count > 1:
             twin = next(p for p in knowledge.passages if p.passage_id == passage_id)
@@ -63,10 +69,25 @@ def _metadata_problems(doc: Document, passages: list[Passage]) -> list[str]:
         problems.append(f"{doc.path}: metadata lacks {', '.join(missing)}.")
     if doc.language and not _LANGUAGE.match(doc.language):
         problems.append(f"{doc.path}: language '{doc.language}' is not a two-letter ISO 639-1 code.")
-    for name in ("published", "as_of"):
-        value = getattr(doc, name)
+    for name, value in [("published", doc.published), ("as_of", doc.as_of),
+                        *(("a change", c.date) for c in doc.changes)]:
         if value and not _DATE.match(value):
             problems.append(f"{doc.path}: {name} '{value}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD).")
+    addresses = {"url": doc.url} | {f"source '{s.title}'": s.url for p in passages for s in p.sources}
+    for where, url in addresses.items():
+        if url and not url.startswith("https://"):
+            problems.append(f"{doc.path}: the {where} address '{url}' is not https://; give the https "
+                            "address, or leave it empty if there is none.")
+    for p in passages:
+        where = f"{doc.path}: passage {p.index + 1}"
+        if p.dated and not _DATE.match(p.as_of):
+            problems.append(f"{where}: 'As of: {p.as_of}' is not a date (YYYY, YYYY-MM or YYYY-MM-DD).")
+        counts = [v for _, v in p.claims if re.fullmatch(r"[\d.,]+", v)]
+        if doc.language == "en":
+            counts += _COUNT.findall(p.text)
+        if counts and not p.dated:
+            problems.append(f"{where}: states a count ({counts[0]}) but has no 'As of: YYYY-MM-DD' line; "
+                            "add the date the count is true as of.")
     if not doc.url:
         unsourced = [p.index + 1 for p in passages if not p.sources]
         if unsourced:
@@ -77,7 +98,7 @@ def _metadata_problems(doc: Document, passages: list[Passage]) -> list[str]:
 
 
 def _translation_problems(doc: Document, passages: list[Passage], documents: dict[str, Document],
-                          originals: list[Passage]) -> list[str]:
+                          originals: list[Passage], glossary: Glossary) -> list[str]:
     if doc.translation_of not in documents:
         return [f"{doc.path}: translates '{doc.translation_of}', which is not in the knowledge folder."]
     if len(passages) != len(originals):
@@ -91,6 +112,13 @@ def _translation_problems(doc: Document, passages: list[Passage], documents: dic
             problems.append(f"{where}: its numbers differ from the original ({differs}).")
         if translated.claims != original.claims:
             problems.append(f"{where}: its Claim lines differ from the original's.")
+        if translated.views != original.views:
+            problems.append(f"{where}: its View lines differ from the original's.")
+        if (translated.dated, translated.as_of) != (original.dated, original.as_of):
+            problems.append(f"{where}: its 'As of' line differs from the original's.")
+        differs = glossary.difference(original.text, original.language, translated.text, translated.language)
+        if differs:
+            problems.append(f"{where}: its named entities differ from the original's ({differs}).")
         if translated.kind != original.kind:
             problems.append(f"{where}: is a {translated.kind} but the original is a {original.kind}.")
     return problems

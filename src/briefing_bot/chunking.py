@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-ATTRIBUTE = re.compile(r"^(Source|Claim|Kind):\s*(.*?)\s*$")
+ATTRIBUTE = re.compile(r"^(Source|Claim|Kind|As of|View):\s*(.*?)\s*$")
 HEADING = re.compile(r"^#{1,6}\s+(.*?)\s*#*\s*$")
 
 # A sentence ends at . ! ? (or their Arabic and CJK forms), optionally followed by closing quotes
@@ -18,7 +18,8 @@ _ABBREVIATIONS = {"art", "arts", "no", "nos", "mr", "mrs", "ms", "dr", "st", "vs
 
 @dataclass
 class Block:
-    """A passage as written in the file: its text, section heading and attribute lines."""
+    """A passage as written in the file: its text, section heading and attribute lines
+    (``source``, ``claim``, ``kind``, ``as_of``, ``view``: the values of each, in order)."""
 
     text: str
     section: str = ""
@@ -41,7 +42,7 @@ def split_blocks(body: str) -> list[Block]:
                 continue
         attributes: dict[str, list[str]] = {}
         while lines and (m := ATTRIBUTE.match(lines[-1].strip())):
-            attributes.setdefault(m.group(1).lower(), []).insert(0, m.group(2))
+            attributes.setdefault(m.group(1).lower().replace(" ", "_"), []).insert(0, m.group(2))
             lines.pop()
         text = "\n".join(line.strip() for line in lines)
         if text:

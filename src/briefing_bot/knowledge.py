@@ -7,13 +7,13 @@ skipped. ``briefing-bot check`` (see ``check.py``) reports missing metadata and 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from .chunking import Block, split_sentences
 from .errors import KnowledgeError
 from .formats import SUPPORTED_SUFFIXES, read_file
-from .types import Document, Passage, Sentence, Source
+from .types import Change, Document, Passage, Sentence, Source
 
 
 @dataclass
@@ -96,6 +96,7 @@ def source_rows(knowledge: Knowledge) -> list[dict]:
     for passage in knowledge.passages:
         counts[passage.doc_id] = counts.get(passage.doc_id, 0) + 1
     return [{"doc_id": d.doc_id, "title": d.title, "language": d.language, "published": d.published,
+             "updated": d.updated, "changes": [asdict(c) for c in d.changes],
              "publisher": d.publisher, "kind": d.kind, "url": d.url, "passages": counts.get(d.doc_id, 0),
              "translation_of": d.translation_of, "translation": d.translation}
             for d in sorted(knowledge.documents.values(), key=lambda d: d.doc_id)]
@@ -131,6 +132,7 @@ def _build(item: _Parsed, original: tuple[dict[str, Source], list[Passage]] | No
         translation_of=translation_of,
         translation=_text(meta.get("translation")) or ("unofficial" if translation_of else ""),
         notes=_text(meta.get("notes")),
+        changes=_changes(meta.get("changes"), path),
     )
     sources = _sources(meta["sources"], path) if meta.get("sources") else (original[0] if original else {})
     originals = original[1] if original else []
@@ -143,15 +145,15 @@ def _build(item: _Parsed, original: tuple[dict[str, Source], list[Passage]] | No
                                      "which the front matter's sources do not define.")
             if key:
                 passage_sources.append(sources[key])
-        claims = []
-        for line in block.attributes.get("claim", []):
-            name, sep, value = line.partition("=")
-            if not sep or not name.strip() or not value.strip():
-                raise KnowledgeError(f"{path}: passage {index + 1} has a malformed claim "
-                                     f"'{line}' (expected 'Claim: name = value').")
-            claims.append((name.strip(), value.strip()))
+        claims = _pairs(block.attributes.get("claim", []), "Claim", path, index)
+        views = _pairs(block.attributes.get("view", []), "View", path, index)
+        dated = _text((block.attributes.get("as_of") or [""])[-1])
         first = passage_sources[0] if passage_sources else None
-        passage_id = content_id(document.doc_id, document.title, block.section, block.text)
+        kind = (block.attributes.get("kind") or ["text"])[0]
+        # the id covers everything a citation shows, so that any correction re-indexes the passage
+        passage_id = content_id(document.doc_id, document.title, document.publisher, document.url,
+                                document.published, document.as_of, document.translation, block.section,
+                                block.text, kind, dated, repr(passage_sources), repr(claims), repr(views))
         passages.append(Passage(
             passage_id=passage_id,
             doc_id=document.doc_id,
@@ -163,19 +165,44 @@ def _build(item: _Parsed, original: tuple[dict[str, Source], list[Passage]] | No
             publisher=first.publisher if first else document.publisher,
             url=first.url if first else document.url,
             published=first.published if first else document.published,
-            as_of=document.as_of,
+            as_of=dated or document.as_of,
+            dated=bool(dated),
             section=block.section,
-            kind=(block.attributes.get("kind") or ["text"])[0],
+            kind=kind,
             translation=document.translation if translation_of else "",
             original_id=originals[index].passage_id if index < len(originals) else "",
             sources=tuple(passage_sources),
-            claims=tuple(claims),
+            claims=claims,
+            views=views,
             sentences=tuple(
                 Sentence(content_id(passage_id, str(i), block.text[a:b]), passage_id, block.text[a:b], a, b)
                 for i, (a, b) in enumerate(split_sentences(block.text))
             ),
         ))
     return document, passages, sources
+
+
+def _pairs(lines: list[str], label: str, path: Path, index: int) -> tuple[tuple[str, str], ...]:
+    """``name = value`` attribute lines (``Claim:``, ``View:``) as pairs."""
+    pairs = []
+    for line in lines:
+        name, sep, value = line.partition("=")
+        if not sep or not name.strip() or not value.strip():
+            raise KnowledgeError(f"{path}: passage {index + 1} has a malformed {label} line "
+                                 f"'{line}' (expected '{label}: name = value').")
+        pairs.append((name.strip(), value.strip()))
+    return tuple(pairs)
+
+
+def _changes(raw: object, path: Path) -> tuple[Change, ...]:
+    """The document's changelog (front matter ``changes``: a list of date, change, reason)."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or not all(isinstance(c, dict) and c.get("date") and c.get("change")
+                                            and c.get("reason") for c in raw):
+        raise KnowledgeError(f"{path}: 'changes' must be a list of entries with a date, a change "
+                             "and a reason.")
+    return tuple(Change(_text(c["date"]), _text(c["change"]), _text(c["reason"])) for c in raw)
 
 
 def _sources(raw: object, path: Path) -> dict[str, Source]:

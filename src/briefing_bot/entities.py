@@ -1,0 +1,70 @@
+"""The glossary of named entities (``knowledge/entities.yaml``): how each language writes the names
+of people, organisations and places, so that a translation can be checked to name the same ones."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+ENTITIES_FILE = "entities.yaml"
+_ANYWHERE = {"ar", "fa", "zh", "ja"}  # scripts where a name is matched anywhere (no word spaces, prefixes)
+
+
+@dataclass(frozen=True)
+class Glossary:
+    """Entity id -> language -> the names (or stems) that language writes it with."""
+
+    names: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
+
+    def found(self, text: str, language: str) -> set[str]:
+        """The entities ``text`` names, among those the glossary gives a name in ``language``."""
+        return {entity for entity, by_language in self.names.items()
+                if any(_mentions(text, name, language) for name in by_language.get(language, ()))}
+
+    def difference(self, original: str, original_language: str, translated: str, language: str) -> str:
+        """How the entities named by a translation differ from its original's ('' when they agree).
+
+        Only entities with names in both languages are compared."""
+        comparable = {e for e, by_language in self.names.items()
+                      if by_language.get(original_language) and by_language.get(language)}
+        expected = self.found(original, original_language) & comparable
+        got = self.found(translated, language) & comparable
+        missing = [f"lacks {e}" for e in sorted(expected - got)]
+        extra = [f"adds {e}" for e in sorted(got - expected)]
+        named = self.found(original, original_language) | self.found(translated, language)
+        untranslatable = [f"no {lang} name for {e} in {ENTITIES_FILE}" for e in sorted(named - comparable)
+                          for lang in (original_language, language) if not self.names[e].get(lang)]
+        return "; ".join(missing + extra + untranslatable)
+
+
+def _mentions(text: str, name: str, language: str) -> bool:
+    if language in _ANYWHERE:
+        return name in text
+    return re.search(r"(?<![^\W_])" + re.escape(name), text) is not None
+
+
+def load_glossary(path: Path) -> tuple[Glossary, list[str]]:
+    """The glossary at ``path`` (empty when there is none), and the problems found in it."""
+    if not path.is_file():
+        return Glossary(), []
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        entities = data.get("entities") if isinstance(data, dict) else None
+        if not isinstance(entities, dict):
+            raise ValueError("it needs a mapping under 'entities'")
+    except (OSError, UnicodeDecodeError, ValueError, yaml.YAMLError) as exc:
+        return Glossary(), [f"{path}: cannot be read ({exc})."]
+    names: dict[str, dict[str, tuple[str, ...]]] = {}
+    problems = []
+    for entity, spec in entities.items():
+        by_language = spec.get("names") if isinstance(spec, dict) else None
+        if not isinstance(by_language, dict) or not all(
+                isinstance(v, list) and v and all(isinstance(n, str) and n.strip() for n in v)
+                for v in by_language.values()):
+            problems.append(f"{path}: entity '{entity}' needs 'names': a list of names per language.")
+            continue
+        names[str(entity)] = {str(lang): tuple(n.strip() for n in v) for lang, v in by_language.items()}
+    return Glossary(names), problems

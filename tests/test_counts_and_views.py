@@ -1,0 +1,121 @@
+"""Counts carry their date and source, the newest count leads, disagreements are named, and
+contested topics get every side the knowledge has (fake embedder, real Chroma)."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_bot.config import Settings
+from briefing_bot.evaluation import citation_problems
+from briefing_bot.pipeline import Pipeline
+from conftest import FAKE_CALIBRATION, MODELS_DIR, FakeEmbedder, write_knowledge
+
+COUNTS = """---
+title: Counts
+publisher: Test press office
+url: ""
+published: 2025-11-28
+language: en
+kind: fact sheet
+sources:
+  untc: {title: Chapter XVIII-16, publisher: United Nations Treaty Collection}
+  nl: {title: Treaty database, publisher: Netherlands treaty database}
+  unnews: {title: Sixty-five nations sign, publisher: UN News}
+  mps: {title: Highlights, publisher: Ministry of Public Security}
+  hrw: {title: Joint statement, publisher: Human Rights Watch}
+  interpol: {title: INTERPOL welcomes, publisher: INTERPOL}
+---
+
+After the Hanoi ceremony the treaty collection listed 72 signatories of the convention.
+Source: untc
+Claim: signatures/total = 72
+As of: 2025-10-26
+
+Mauritius signed the convention in New York, which brought the signatories of the convention to 73.
+Source: nl
+Claim: signatures/total = 73
+As of: 2025-11-19
+
+UN News counted 65 states that signed the convention on the first day.
+Source: unnews
+Claim: signatures/first-day = 65
+As of: 2025-10-25
+
+The ministry counted 69 states that signed the convention on the first day.
+Source: mps
+Claim: signatures/first-day = 69
+As of: 2025-10-25
+
+Rights groups criticised the convention as a danger to human rights and urged states not to sign the convention.
+Source: hrw
+View: reception = critical
+
+INTERPOL welcomed the convention as a tool against cybercrime.
+Source: interpol
+View: reception = supportive
+
+The penguins of the southern ocean are not covered by any passage about treaties.
+Source: untc
+"""
+
+
+@pytest.fixture
+def counts(tmp_path) -> Pipeline:
+    folder = write_knowledge(tmp_path / "knowledge", {"counts.en.md": COUNTS})
+    settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR, calibration=FAKE_CALIBRATION)
+    return Pipeline(settings, embedder=FakeEmbedder())
+
+
+def test_the_newest_count_leads_with_its_date_and_source_and_the_older_one_is_dated(counts):
+    answer = counts.ask("How many signatories does the convention have after the Hanoi ceremony?")
+    assert answer.answered and citation_problems(answer.to_dict()) == []
+    first = answer.citations[0]
+    assert "73" in first.quote and first.as_of == "2025-11-19"
+    assert answer.answer.index("73") < answer.answer.index("72")
+    assert "As of 19 November 2025, according to Netherlands treaty database." in answer.answer
+    total = next(c for c in answer.conflicts if c.claim == "signatures/total")
+    assert total.kind == "changed" and [v for v, _ in total.values] == ["73", "72"]
+    assert total.as_of == ("2025-11-19", "2025-10-26")
+    assert "changed over time: 73 as of 19 November 2025 [1]; 72 as of 26 October 2025" in answer.answer
+
+
+def test_a_count_names_the_disagreements_of_its_family(counts):
+    answer = counts.ask("How many signatories does the convention have after the Hanoi ceremony?")
+    first_day = next(c for c in answer.conflicts if c.claim == "signatures/first-day")
+    assert first_day.kind == "disagreement" and {v for v, _ in first_day.values} == {"65", "69"}
+    quoted = " ".join(c.quote for c in answer.citations)
+    assert "65 states" in quoted and "69 states" in quoted and "The sources disagree" in answer.answer
+
+
+def test_the_date_is_said_in_the_question_language(counts):
+    counts.warm_up()  # the fake embedder matches words, so the question is given in English words
+    query = "How many signatories does the convention have after the Hanoi ceremony?"
+    answer, _ = counts.answerer.answer(query, "fr", query, query)
+    assert "Au 19 novembre 2025, selon Netherlands treaty database." in answer.answer
+    assert "Ce chiffre a évolué au fil du temps : 73 " in answer.answer
+
+
+def test_a_contested_topic_quotes_both_sides(counts):
+    for question in ("What did rights groups say about the convention and human rights?",
+                     "Who welcomed the convention as a tool against cybercrime?"):
+        answer = counts.ask(question)
+        quoted = " ".join(c.quote for c in answer.citations)
+        assert "Rights groups criticised" in quoted and "INTERPOL welcomed" in quoted, answer.answer
+        assert "Rights groups criticised" in answer.answer and "INTERPOL welcomed" in answer.answer
+        assert "different views on this: critical [" in answer.answer and "supportive [" in answer.answer
+        assert citation_problems(answer.to_dict()) == []
+
+
+def test_an_undated_answer_says_no_date(counts):
+    answer = counts.ask("What did INTERPOL say about the convention as a tool against cybercrime?")
+    assert "As of" not in answer.answer
+
+
+def test_a_language_without_knowledge_is_told_the_quotes_are_english(counts):
+    from briefing_bot.messages import QUOTED_IN_ENGLISH
+
+    counts.warm_up()
+    query = "What did INTERPOL say about the convention as a tool against cybercrime?"
+    german, _ = counts.answerer.answer(query, "de", query, query)
+    english, _ = counts.answerer.answer(query, "en", query, query)
+    assert german.answer.endswith(QUOTED_IN_ENGLISH["de"]) and QUOTED_IN_ENGLISH["en"] not in english.answer
