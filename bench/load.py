@@ -48,7 +48,8 @@ def start_server(model: str) -> tuple[subprocess.Popen, str]:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     env = {**os.environ, "BRIEFING_BOT_MODEL": model, "BRIEFING_BOT_RATE_LIMIT_PER_MINUTE": "100000",
-           "BRIEFING_BOT_RATE_LIMIT_BURST": "100000"}
+           "BRIEFING_BOT_RATE_LIMIT_BURST": "100000", "BRIEFING_BOT_REQUEST_RATE_LIMIT_PER_MINUTE": "1000000",
+           "BRIEFING_BOT_QUEUE_SIZE": "1000"}
     exe = Path(sys.executable).with_name("briefing-bot")
     server = subprocess.Popen([str(exe), "serve", "--port", str(port)], env=env,
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -15,6 +15,7 @@ from briefing_bot.pipeline import Pipeline
 
 ROOT = Path(__file__).resolve().parents[1]
 MODELS_DIR = ROOT / ".briefing-bot" / "models"
+FAKE_CALIBRATION = ROOT / "tests" / "data" / "fake-calibration.json"  # selector parameters for FakeEmbedder
 
 
 class FakeEmbedder:
@@ -96,6 +97,7 @@ Source: untc
 
 Analyses of the adopted text count 68 articles in the convention.
 Claim: articles = 68
+As of: 2025-10
 Source: c4ir
 
 The penguins of the southern ocean are not covered by any passage about treaties.
@@ -113,6 +115,7 @@ kind: article
 
 تتكون اتفاقية هانوي من 9 فصول و71 مادة.
 Claim: articles = 71
+As of: 2025-10
 
 يرأس الأمين العام للأمم المتحدة أنطونيو غوتيريش حفل التوقيع.
 """
@@ -130,16 +133,24 @@ translation: unofficial
 
 The Hanoi Convention consists of 9 chapters and 71 articles.
 Claim: articles = 71
+As of: 2025-10
 
 United Nations Secretary-General Antonio Guterres chairs the signing ceremony.
 """
 
 
+ENTITIES = """entities:
+  guterres: {kind: person, names: {en: [Guterres], ar: [غوتيريش]}}
+  hanoi: {kind: place, names: {en: [Hanoi], ar: [هانوي]}}
+"""
+
+
 def write_knowledge(folder: Path, files: dict[str, str] | None = None) -> Path:
-    """Write a small knowledge folder (the default: a fact sheet, an article and its translation)."""
+    """Write a small knowledge folder (the default: a fact sheet, an article and its translation,
+    and the glossary of their names)."""
     folder.mkdir(parents=True, exist_ok=True)
     for name, text in (files or {"facts.en.md": FACTS, "article.ar.md": ARTICLE_AR,
-                                  "article.en.md": ARTICLE_EN}).items():
+                                  "article.en.md": ARTICLE_EN, "entities.yaml": ENTITIES}).items():
         (folder / name).write_text(text, encoding="utf-8")
     return folder
 
@@ -152,7 +163,7 @@ def knowledge(tmp_path: Path) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path, knowledge: Path) -> Settings:
     return Settings(knowledge_dir=knowledge, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
-                    min_evidence=0.2)
+                    calibration=FAKE_CALIBRATION)
 
 
 @pytest.fixture

@@ -1,6 +1,7 @@
 """Browser tests in Debian's headless Chromium (Playwright, ``executable_path=/usr/bin/chromium``):
 an allowed host page embeds the widget and gets a cited answer; a host page on another origin
-cannot embed it; markup typed as a question is shown as text. Screenshots go to artifacts/."""
+cannot embed it; markup typed as a question is shown as text; a 20-turn conversation on the chat
+page stays within the body limit. Screenshots go to artifacts/."""
 
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from briefing_bot.api import create_app
+from briefing_bot.app import create_app
 from briefing_bot.feedback import FeedbackStore
 from briefing_bot.pipeline import Pipeline
-from conftest import ROOT, FakeEmbedder
+from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -53,9 +54,11 @@ def site(tmp_path_factory):
     bot_port, allowed_port, denied_port = free_port(), free_port(), free_port()
     allowed = f"http://localhost:{allowed_port}"
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
-                        feedback_db=tmp / "feedback.sqlite", min_evidence=0.2, allowed_origins=[allowed])
+                        feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION, allowed_origins=[allowed],
+                        rate_limit_burst=100, rate_limit_per_minute=600)  # the tests ask quickly, from one address
     app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=bot_port, log_level="warning"))
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=bot_port, log_level="warning",
+                                           proxy_headers=False))
     threading.Thread(target=server.run, daemon=True).start()
     bot = f"http://127.0.0.1:{bot_port}"
     pages = tmp / "pages"
@@ -126,15 +129,34 @@ def test_widget_fits_a_small_phone(site, browser):
     page.close()
 
 
+def frame_of(page):
+    """The widget's iframe once it has loaded something (the widget, or Chromium's error page)."""
+    page.wait_for_selector("iframe.bb-frame")
+    frame = page.locator("iframe.bb-frame").element_handle().content_frame()
+    deadline = time.time() + 10
+    while time.time() < deadline and frame.url in ("", "about:blank"):
+        time.sleep(0.1)
+    return frame
+
+
 def test_other_origin_cannot_embed_the_widget(site, browser):
+    allowed = browser.new_page()
+    allowed.goto(site["allowed"])
+    allowed.click("button.bb-bubble")
+    frame = frame_of(allowed)
+    frame.wait_for_selector("#q", timeout=10_000)  # the control: an allowed origin gets the widget
+    assert frame.url.startswith(site["bot"] + "/widget")
+    allowed.close()
+
     page = browser.new_page()
     page.goto(site["denied"])
     page.click("button.bb-bubble")
-    page.wait_for_selector("iframe.bb-frame")
-    time.sleep(1.5)
-    frame = next(f for f in page.frames if f != page.main_frame)
-    assert frame.url != f"{site['bot']}/widget" or frame.locator("#q").count() == 0
-    assert all("#q" not in (f.content() if not f.url.startswith("chrome-error") else "") for f in page.frames[1:])
+    frame = frame_of(page)
+    deadline = time.time() + 10
+    while time.time() < deadline and not frame.url.startswith("chrome-error://"):
+        time.sleep(0.1)
+    assert frame.url.startswith("chrome-error://"), frame.url  # Chromium refused to render it (frame-ancestors)
+    assert frame.locator("#q").count() == 0 and frame.locator(".bb-chat").count() == 0
     page.screenshot(path=str(SHOTS / "widget-denied-origin.png"))
     page.close()
 
@@ -175,4 +197,38 @@ def test_chat_page_answers_and_shows_markup_as_text(site, browser):
         votes = FeedbackStore(site["feedback"]).all() if Path(site["feedback"]).exists() else []
     assert [(q, v) for q, _, v, _ in votes] == [("Who chairs the signing ceremony?", 1)]
     page.screenshot(path=str(SHOTS / "chat-page.png"), full_page=True)
+    page.close()
+
+
+def test_a_twenty_turn_conversation_on_the_chat_page(site, browser):
+    """Each event carries the question only (the conversation stays on the server): the 20th
+    question's request is no bigger than the first's, and every one is answered."""
+    page = browser.new_page(viewport={"width": 1100, "height": 900})
+    joins: list[tuple[int, int]] = []  # (body bytes, status) of every event sent to the server
+
+    def on_response(response):
+        if "/gradio_api/queue/join" in response.url:
+            joins.append((len(response.request.post_data_buffer or b""), response.status))
+
+    page.on("response", on_response)
+    page.goto(site["bot"] + "/")
+    box = page.get_by_placeholder("Ask a question…")
+    questions = ["Who chairs the signing ceremony?", "How many articles does the convention have?",
+                 "When does the convention enter into force?", "Where is the signing ceremony held?"]
+    for turn in range(20):
+        before = len(joins)
+        box.fill(questions[turn % len(questions)] + f" ({turn + 1})")
+        box.press("Enter")
+        page.wait_for_function(f"document.querySelectorAll('[data-testid=\"bot\"]').length >= {turn + 1}",
+                               timeout=20_000)
+        deadline = time.time() + 10
+        while len(joins) == before and time.time() < deadline:
+            time.sleep(0.05)
+    page.wait_for_timeout(500)
+    assert page.locator('[data-testid="user"]').count() == 20 and page.locator('[data-testid="bot"]').count() == 20
+    asked = [size for size, _ in joins if size > 0]
+    assert all(status == 200 for _, status in joins), joins
+    assert len(asked) >= 20 and max(asked) < 2_000 and max(asked) - min(asked) < 200, asked  # flat, far below 16 KiB
+    assert page.locator("text=Guterres").count() >= 5  # the answers are there, with their sources
+    page.screenshot(path=str(SHOTS / "chat-page-20-turns.png"), full_page=True)
     page.close()

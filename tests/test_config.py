@@ -1,12 +1,10 @@
-"""Settings: defaults, environment, TOML file, readable errors; and the offline guard."""
+"""Settings: defaults, environment, TOML file, readable errors; the web server's settings."""
 
 from __future__ import annotations
 
-import socket
-
 import pytest
 
-from briefing_bot.config import load_settings
+from briefing_bot.config import Settings, load_settings
 from briefing_bot.errors import ConfigError
 
 
@@ -42,6 +40,44 @@ def test_missing_config_file_is_a_config_error(monkeypatch, tmp_path):
         load_settings()
 
 
-def test_unit_tests_have_no_network():
-    with pytest.raises(Exception, match="(?i)socket|network"):
-        socket.create_connection(("pypi.org", 443), timeout=2)
+def test_web_settings_from_the_environment(monkeypatch):
+    monkeypatch.setenv("BRIEFING_BOT_TRUSTED_PROXIES", "127.0.0.1, 10.0.0.0/8")
+    monkeypatch.setenv("BRIEFING_BOT_METRICS_CLIENTS", "192.168.1.5")
+    monkeypatch.setenv("BRIEFING_BOT_RATE_LIMIT_STORAGE", "redis://cache:6379/0")
+    monkeypatch.setenv("BRIEFING_BOT_ROOT_PATH", "/bot/")
+    monkeypatch.setenv("BRIEFING_BOT_LOG_LEVEL", "warning")
+    settings = load_settings()
+    assert settings.trusted_proxies == ["127.0.0.1", "10.0.0.0/8"] and settings.metrics_clients == ["192.168.1.5"]
+    assert (settings.rate_limit_storage, settings.root_path, settings.log_level) == ("redis://cache:6379/0", "/bot", "WARNING")
+
+
+def test_web_defaults_are_safe(monkeypatch):
+    monkeypatch.delenv("BRIEFING_BOT_CONFIG", raising=False)
+    defaults = Settings()
+    assert defaults.allowed_origins == [] and defaults.metrics_clients == ["127.0.0.1", "::1"]
+    assert (defaults.trusted_proxies, defaults.rate_limit_storage, defaults.log_questions) == ([], "memory://", False)
+    assert (defaults.queue_size, defaults.answer_timeout_seconds, defaults.retention_days) == (32, 30.0, 90)
+
+
+@pytest.mark.parametrize("variable, value, message", [
+    ("BRIEFING_BOT_TRUSTED_PROXIES", "proxy.example", "not an IP address or network"),
+    ("BRIEFING_BOT_METRICS_CLIENTS", "10.0.0.300", "not an IP address or network"),
+    ("BRIEFING_BOT_RATE_LIMIT_STORAGE", "postgres://db", "not a rate-limit storage URI"),
+    ("BRIEFING_BOT_TRUST_FORWARDED_FOR", "true", "replaced by BRIEFING_BOT_TRUSTED_PROXIES"),
+    ("BRIEFING_BOT_ROOT_PATH", "bot", "not a path prefix"),
+    ("BRIEFING_BOT_QUEUE_SIZE", "0", "queue_size"),
+    ("BRIEFING_BOT_LOG_LEVEL", "LOUD", "not one of"),
+    ("BRIEFING_BOT_RETENTION_DAYS", "0", "retention_days"),
+])
+def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, message):
+    monkeypatch.setenv(variable, value)
+    with pytest.raises(ConfigError, match=message) as caught:
+        load_settings()
+    assert "\n" not in str(caught.value)
+
+
+def test_a_rate_limit_storage_that_cannot_be_used_is_a_config_error():
+    from briefing_bot.ratelimit import RateLimits, rules_from
+
+    with pytest.raises(ConfigError, match="BRIEFING_BOT_RATE_LIMIT_STORAGE"):
+        RateLimits("memcached://cache:11211", rules_from(Settings()))  # its client library is not installed

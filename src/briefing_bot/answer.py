@@ -1,5 +1,6 @@
 """Compose an answer from retrieved passages: verbatim sentences, each with its [n] citation;
-a polite decline when the evidence is weak; both sides when sources disagree on a figure."""
+a polite decline when the evidence is weak; every value, dated, when sources disagree on a figure
+or a count changed over time; both sides of a contested topic."""
 
 from __future__ import annotations
 
@@ -8,44 +9,47 @@ import time
 from dataclasses import dataclass, replace
 
 from . import messages
-from .language import answer_type, fits_type, tokens
+from .language import tokens
+from .question import fits, question_type
 from .retrieval import Group, Retrieval, Retriever
+from .selection import Candidate, Selector
 from .types import Answer, Citation, Conflict, Passage, Sentence
 
 
 @dataclass(frozen=True)
 class Scoring:
-    """Weights of the sentence choice and the decline threshold (see docs on calibration)."""
+    """How many candidates compete and how many sentences an answer quotes."""
 
-    min_evidence: float
-    faq_weight: float = 0.1  # bonus of sentences in passages an FAQ match routed to
-    groups: int = 6  # passage groups whose sentences compete for the answer
-    passage_weight: float = 0.5  # how much a sentence inherits from its passage's similarity
-    lexical_weight: float = 0.15  # bonus for the question's words in the sentence (same language)
-    rank_weight: float = 0.02  # small preference for better-ranked passages
-    type_bonus: float = 0.05  # a sentence with a date (number) for a "when" ("how many") question
-    caption_penalty: float = 0.1  # a photo caption is weaker evidence than the text
+    groups: int = 8  # passage groups whose sentences compete for the answer
     min_quote_chars: int = 24  # shorter sentences (photo credits, fragments) are not quoted
-    keep_ratio: float = 0.97  # a further sentence is quoted when it scores this close to the best
     max_quotes: int = 3
+    min_answerable: float = 0.0  # decline below this chance that the knowledge answers; 0 = calibrated
 
 
 @dataclass(frozen=True)
 class Quote:
-    """A sentence chosen for the answer."""
+    """A sentence chosen for the answer, with the probability that it answers the question."""
 
     passage: Passage
     sentence: Sentence
     score: float
+    features: tuple[float, ...] = ()
 
 
 class Answerer:
-    """Turns a question into an ``Answer`` using a ``Retriever``."""
+    """Turns a question into an ``Answer`` using a ``Retriever`` and a fitted ``Selector`` (without
+    one it only lists candidates, for calibration)."""
 
-    def __init__(self, retriever: Retriever, scoring: Scoring, fallback_languages: tuple[str, ...] = ("en",)) -> None:
+    def __init__(self, retriever: Retriever, selector: Selector | None, scoring: Scoring = Scoring(),
+                 fallback_languages: tuple[str, ...] = ("en",)) -> None:
         self.retriever = retriever
+        self.selector = selector
         self.scoring = scoring
         self.fallback_languages = fallback_languages
+
+    @property
+    def min_answerable(self) -> float:
+        return self.scoring.min_answerable or self.selector.min_answerable
 
     def answer(self, question: str, language: str, query: str, lexical_query: str,
                vector: list[float] | None = None) -> tuple[Answer, Retrieval]:
@@ -54,21 +58,23 @@ class Answerer:
         start = time.perf_counter()
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
-        answer = self.decline(question, language)
-        # answer when a passage is similar enough, or an FAQ question routed to passages
-        if retrieval.groups and (retrieval.evidence >= self.scoring.min_evidence or retrieval.routed):
-            chosen = [(rank, self.choose_version(group, language)) for rank, group in
-                      enumerate(retrieval.groups[:self.scoring.groups])]
-            sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, p in chosen])
-            quotes = self.pick_quotes(chosen, retrieval, sims, lexical_query, language)
-            if quotes:
-                answer = self.compose(question, language, quotes)
+        ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
+        answerable, support = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words)
+        if ranked and answerable >= self.min_answerable:
+            best = ranked[0].score
+            quotes = [q for q in ranked if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
+            answer = replace(self.compose(question, language, quotes, retrieval), support=round(support, 3),
+                             supported=self.selector.level(support))
+        else:
+            answer = self.decline(question, language, retrieval)
         timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}
         return replace(answer, timings_ms=timings), retrieval
 
-    def decline(self, question: str, language: str) -> Answer:
-        """A polite refusal in the question's language, with questions the bot can answer."""
-        suggestions = messages.say(messages.SUGGESTIONS, language)
+    def decline(self, question: str, language: str, retrieval: Retrieval | None = None) -> Answer:
+        """A polite refusal in the question's language, offering the closest questions the bot
+        can answer (FAQ questions in that language, else the suggested ones)."""
+        closest = [text for lang, text, _ in (retrieval.faq_questions if retrieval else ()) if lang == language]
+        suggestions = list(dict.fromkeys(closest))[:3] or messages.say(messages.SUGGESTIONS, language)
         return Answer(question=question, answer=messages.say(messages.DECLINE, language), answered=False,
                       language=language, suggestions=tuple(suggestions))
 
@@ -80,72 +86,159 @@ class Answerer:
                 return versions[wanted]
         return group.hits[0].passage
 
-    def pick_quotes(self, chosen: list[tuple[int, Passage]], retrieval: Retrieval, sims: dict[str, float],
-                    lexical_query: str, language: str) -> list[Quote]:
-        """Score the sentences of the chosen passages and keep the best few."""
-        s = self.scoring
-        group_dense = {g.key: g.dense for g in retrieval.groups}
-        group_routed = {g.key: g.routed for g in retrieval.groups}
-        query_terms = set(tokens(lexical_query, language))
-        wanted = answer_type(lexical_query)
-        scored = []
-        for rank, passage in chosen:
-            for sentence in passage.sentences:
-                if sentence.sentence_id not in sims or len(sentence.text) < s.min_quote_chars:
-                    continue
-                overlap = 0.0
-                if passage.language == language and query_terms:
-                    overlap = len(query_terms & set(tokens(sentence.text, language))) / len(query_terms)
-                score = (sims[sentence.sentence_id] + s.passage_weight * group_dense[passage.group]
-                         + s.faq_weight * group_routed[passage.group]
-                         + s.lexical_weight * overlap - s.rank_weight * rank
-                         + (s.type_bonus if wanted and fits_type(sentence.text, wanted) else 0.0)
-                         - (s.caption_penalty if passage.kind == "caption" else 0.0))
-                scored.append(Quote(passage, sentence, score))
-        scored.sort(key=lambda q: -q.score)
-        if not scored:
+    def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str) -> list[Candidate]:
+        """The sentences of the best passage groups (in the version to quote), with their features."""
+        if not retrieval.groups:
             return []
-        best = scored[0].score
-        return [q for q in scored if q.score >= best * s.keep_ratio][:s.max_quotes]
+        groups = retrieval.groups[:self.scoring.groups]
+        chosen = [(rank, group, self.choose_version(group, language)) for rank, group in enumerate(groups)]
+        sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
+        terms = set(tokens(lexical_query, language))
+        wanted = question_type(question)
+        best_sentence = max(sims.values(), default=0.0)
+        best_passage = max(g.dense for g in groups)
+        best_lexical = max(g.lexical for g in groups) or 1.0
+        rows = []
+        for rank, group, passage in chosen:
+            for sentence in passage.sentences:
+                if sentence.sentence_id in sims and len(sentence.text) >= self.scoring.min_quote_chars:
+                    overlap = (len(terms & set(tokens(sentence.text, language))) / len(terms)
+                               if passage.language == language and terms else 0.0)
+                    fit = fits(sentence.text, wanted) if wanted else 0.0
+                    sim = sims[sentence.sentence_id]
+                    rows.append(Candidate(passage, sentence, (
+                        sim, group.dense, group.faq, overlap, group.lexical / best_lexical, 1.0 / (1 + rank), fit,
+                        float(wanted in TYPED) * (1.0 - fit), float(passage.kind == "caption"),
+                        sim - best_sentence, group.dense - best_passage, group.faq - retrieval.faq)))
+        return rows
 
-    def compose(self, question: str, language: str, quotes: list[Quote]) -> Answer:
-        """The answer text: quotes in source order within a passage, each with its [n] marker."""
+    def rank(self, candidates: list[Candidate]) -> list[Quote]:
+        """Candidates as quotes, the likeliest answer first."""
+        probabilities = self.selector.probabilities([c.features for c in candidates])
+        return sorted((Quote(c.passage, c.sentence, p, c.features) for c, p in zip(candidates, probabilities)),
+                      key=lambda q: -q.score)
+
+    def compose(self, question: str, language: str, quotes: list[Quote],
+                retrieval: Retrieval | None = None) -> Answer:
+        """The answer text: the quotes, each with its [n] marker (and its date when it states a
+        count), then the other sides of contested topics, then notes on disputed or changed figures."""
         citations: list[Citation] = []
         parts: list[str] = []
-        for quote in quotes:
+        quotes = self.newest_first(quotes, language)
+        for i, quote in enumerate(quotes):
             n = len(citations) + 1
             citations.append(_citation(n, quote.passage, quote.sentence.text))
             parts.append(f"{quote.sentence.text} [{n}]")
+            if quote.passage.dated and all(q.passage.passage_id != quote.passage.passage_id for q in quotes[i + 1:]):
+                parts.append(messages.say(messages.AS_OF, language).format(
+                    date=messages.format_date(quote.passage.as_of, language), source=quote.passage.publisher))
+        sides, view_notes = self.views(citations, language, retrieval)
         conflicts, notes = self.conflicts(citations, language)
-        return Answer(question=question, answer=" ".join(parts + notes), answered=True, language=language,
-                      citations=tuple(citations), conflicts=tuple(conflicts))
+        if all(c.language != language for c in citations) and "en" in {c.language for c in citations}:
+            notes.append(messages.say(messages.QUOTED_IN_ENGLISH, language))
+        return Answer(question=question, answer=" ".join(parts + sides + view_notes + notes), answered=True,
+                      language=language, citations=tuple(citations), conflicts=tuple(conflicts))
+
+    def newest_first(self, quotes: list[Quote], language: str) -> list[Quote]:
+        """Lead with the newest statement of a count that changed over time, when a quote states
+        an older one (the older one stays quoted and is dated in the note)."""
+        lead: list[Quote] = []
+        for quote in quotes:
+            for claim, _ in quote.passage.claims:
+                holders = [p for p in self.retriever.passages.values() if p.dated and claim in dict(p.claims)]
+                newest = max(holders, key=lambda p: p.as_of, default=None)
+                if newest is None or newest.as_of <= quote.passage.as_of \
+                        or any(q.passage.group == newest.group for q in quotes + lead):
+                    continue
+                best = self._prefer([p for p in holders if p.group == newest.group], language)
+                lead.append(Quote(best, _sentence_with(best, dict(best.claims)[claim]), quote.score))
+        ordered = lead + quotes
+        # among quotes stating the same figure, the newest statement comes first
+        for claim in {c for q in ordered if q.passage.dated for c, _ in q.passage.claims}:
+            slots = [i for i, q in enumerate(ordered) if q.passage.dated and claim in dict(q.passage.claims)]
+            newest = sorted((ordered[i] for i in slots), key=lambda q: q.passage.as_of, reverse=True)
+            for i, q in zip(slots, newest):
+                ordered[i] = q
+        return ordered
+
+    def views(self, citations: list[Citation], language: str, retrieval: Retrieval | None
+              ) -> tuple[list[str], list[str]]:
+        """On a contested topic (``View:`` lines), quote the sides the cited passages leave out, and
+        name each side's citations. Mutates ``citations``; returns the quotes and the notes."""
+        passages = self.retriever.passages
+        rank = {g.key: i for i, g in enumerate(retrieval.groups)} if retrieval else {}
+        parts, notes = [], []
+        for topic in sorted({t for c in citations for t, _ in passages[c.passage_id].views}):
+            sides: dict[str, list[int]] = {}
+            for c in citations:
+                for t, side in passages[c.passage_id].views:
+                    if t == topic:
+                        sides.setdefault(side, []).append(c.n)
+            every = sorted({side for p in passages.values() for t, side in p.views if t == topic})
+            for side in every:
+                if side in sides:
+                    continue
+                holders = [p for p in passages.values() if (topic, side) in p.views]
+                group = min({p.group for p in holders}, key=lambda g: (rank.get(g, len(rank)), g))
+                best = self._prefer([p for p in holders if p.group == group], language)
+                sentence = self._closest_sentence(best, retrieval)
+                n = len(citations) + 1
+                citations.append(_citation(n, best, sentence.text))
+                parts.append(f"{sentence.text} [{n}]")
+                sides[side] = [n]
+            if len(sides) > 1:
+                listed = "; ".join(f"{messages.side(s, language)} " + " ".join(f"[{n}]" for n in sides[s])
+                                   for s in every)
+                notes.append(messages.say(messages.VIEWS, language).format(values=listed))
+        return parts, notes
+
+    def _closest_sentence(self, passage: Passage, retrieval: Retrieval | None) -> Sentence:
+        """The sentence of ``passage`` most similar to the question (the first without a question)."""
+        sims = self.retriever.sentence_similarities(retrieval.vector, [passage.passage_id]) if retrieval else {}
+        quotable = [s for s in passage.sentences if len(s.text) >= self.scoring.min_quote_chars] \
+            or list(passage.sentences)
+        return max(quotable, key=lambda s: sims.get(s.sentence_id, 0.0))
 
     def conflicts(self, citations: list[Citation], language: str) -> tuple[list[Conflict], list[str]]:
-        """Add the other side of any disputed figure the cited passages state (mutates ``citations``)."""
+        """Cite every value of each disputed figure (``Claim:``) that the cited passages state, and
+        of the figures of the same family (``family/part``) on which sources disagree (mutates
+        ``citations``). A figure whose dated values differ in date changed over time: its values are
+        listed newest first, each with its date; otherwise the sources disagree."""
         passages = self.retriever.passages
+        cited = {name for c in citations for name, _ in passages[c.passage_id].claims}
+        families = {name.split("/")[0] for name in cited}
         conflicts, notes = [], []
-        for claim in sorted({name for c in list(citations) for name, _ in passages[c.passage_id].claims}):
+        for claim in sorted({n for p in passages.values() for n, _ in p.claims if n.split("/")[0] in families}):
+            holders: dict[str, list[Passage]] = {}
+            for p in passages.values():
+                if claim in dict(p.claims):
+                    holders.setdefault(dict(p.claims)[claim], []).append(p)
+            if len(holders) < 2:
+                continue
             stated: dict[str, list[int]] = {}
             for c in citations:
-                for name, value in passages[c.passage_id].claims:
-                    if name == claim:
-                        stated.setdefault(value, []).append(c.n)
-            others = [p for p in passages.values() for name, value in p.claims
-                      if name == claim and value not in stated]
-            for value in sorted({v for p in others for n, v in p.claims if n == claim} - set(stated)):
-                holders = [p for p in others if (claim, value) in p.claims]
-                best = self._prefer(holders, language)
+                value = dict(passages[c.passage_id].claims).get(claim)
+                if value is not None:
+                    stated.setdefault(value, []).append(c.n)
+            for value in sorted(set(holders) - set(stated)):
+                best = self._prefer(holders[value], language)
                 n = len(citations) + 1
-                quote = _sentence_with(best, value)
-                citations.append(_citation(n, best, quote))
+                citations.append(_citation(n, best, _sentence_with(best, value).text))
                 stated[value] = [n]
-            if len(stated) > 1:
-                values = tuple((v, tuple(ns)) for v, ns in stated.items())
-                conflicts.append(Conflict(claim, values))
+            dates = {v: max((p.as_of for p in holders[v] if p.dated), default="") for v in stated}
+            changed = all(dates.values()) and len(set(dates.values())) > 1
+            order = sorted(stated, key=lambda v: dates[v], reverse=True) if changed else list(stated)
+            conflicts.append(Conflict(claim, tuple((v, tuple(stated[v])) for v in order),
+                                      "changed" if changed else "disagreement", tuple(dates[v] for v in order)))
+            marks = {v: " ".join(f"[{n}]" for n in stated[v]) for v in order}
+            if changed:
+                listed = "; ".join(messages.say(messages.AS_OF_VALUE, language).format(
+                    value=v, date=messages.format_date(dates[v], language), citations=marks[v]) for v in order)
+                notes.append(messages.say(messages.UPDATED, language).format(values=listed))
+            else:
                 # numbers are shown with their citations; other values (dates, periods) speak
                 # through the quotes themselves
-                listed = "; ".join(" ".join(([v] if re.fullmatch(r"[\d.,]+", v) else []) + [f"[{n}]" for n in ns])
-                                   for v, ns in values)
+                listed = "; ".join((f"{v} " if re.fullmatch(r"[\d.,]+", v) else "") + marks[v] for v in order)
                 notes.append(messages.say(messages.CONFLICT, language).format(values=listed))
         return conflicts, notes
 
@@ -155,16 +248,19 @@ class Answerer:
                                             p.doc_id, p.index))
 
 
+TYPED = {"count", "date", "person", "place"}  # types a sentence must fit to answer
+
+
 def _ms(seconds: float) -> float:
     return round(seconds * 1000, 1)
 
 
-def _sentence_with(passage: Passage, value: str) -> str:
+def _sentence_with(passage: Passage, value: str) -> Sentence:
     """The sentence of a passage that states ``value`` (the whole passage when none does alone)."""
     for sentence in passage.sentences:
         if value in sentence.text:
-            return sentence.text
-    return passage.text
+            return sentence
+    return Sentence(passage.passage_id, passage.passage_id, passage.text, 0, len(passage.text))
 
 
 def _citation(n: int, passage: Passage, quote: str) -> Citation:

@@ -1,254 +1,269 @@
-"""The HTTP API and the web server: FastAPI with the Gradio chat, the widget and its embed script.
+"""The HTTP API: its routes (``/api/ask``, ``/api/health``, ``/api/sources``, ``/api/feedback``,
+``/metrics``) and its errors, every one JSON ``{"error": {"code", "message"}}`` with the status the
+OpenAPI document declares.
 
-Safe by default: embedding and cross-origin calls are denied except to ``allowed_origins`` (CORS and
-``Content-Security-Policy: frame-ancestors``), request bodies and questions are bounded, and every
-client has a rate limit. Errors are JSON ``{"error": {"code", "message"}}`` with the right status.
+The whole web application (this API, the chat page, the widget, the guard) is put together in
+``app.py``; ``create_app`` and ``serve`` are importable from here too.
 """
 
-from __future__ import annotations
 
-import math
-import queue
+import ipaddress
+import json
+import logging
 import threading
-import time
-from collections import OrderedDict
-from concurrent.futures import Future
+from typing import Any, Callable
 
 from fastapi import FastAPI, Request
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
-from pydantic import BaseModel, Field
-from starlette.middleware.base import BaseHTTPMiddleware
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
+from starlette.routing import BaseRoute, Match, NoMatchFound, Route
 
+from .access import STATE_KEY, note_answer
 from .config import Settings
-from .errors import BriefingBotError, IndexNotReady, InvalidQuestion
+from .errors import BriefingBotError, IndexNotReady, InvalidQuestion, StoreError
 from .feedback import FeedbackStore
-from .ingest import progress_bar
 from .knowledge import load_knowledge, source_rows
-from .pipeline import Pipeline
+from .logs import event
+from .metrics import CONTENT_TYPE, Metrics
+from .schemas import (LANGUAGE_TAG_CHARS, MAX_HISTORY_ITEMS, MAX_TURN_CHARS, AnswerOut, HealthOut,
+                      SourceRowOut, errors, request_models)
+from .types import Answer
+from .worker import AnswerService, Overloaded, TimedOut, Unavailable
 
 
-class Turn(BaseModel):
-    role: str = Field(description="'user' or 'assistant'")
-    content: str
+def __getattr__(name: str):  # create_app and serve live in app.py (imported lazily: app.py imports this)
+    if name in ("create_app", "serve"):
+        from . import app
+
+        return getattr(app, name)
+    raise AttributeError(name)
 
 
-class AskRequest(BaseModel):
-    question: str = Field(description="The journalist's question, in any language (at most 2,000 characters).")
-    history: list[Turn] = Field(default_factory=list, description="Earlier turns, oldest first, for follow-ups.")
+class SafeJSON(JSONResponse):
+    """JSON that never fails to encode (text that cannot be UTF-8 is replaced, not a 500)."""
 
-
-class FeedbackRequest(BaseModel):
-    answer_id: str = Field(max_length=64)
-    question: str = Field(max_length=4000)
-    vote: int = Field(description="1 (thumbs up) or -1 (thumbs down)")
+    def render(self, content: Any) -> bytes:
+        return json.dumps(content, ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode("utf-8", "replace")
 
 
 def error(status: int, code: str, message: str, headers: dict | None = None) -> JSONResponse:
     """The API's error response."""
-    return JSONResponse({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
+    return SafeJSON({"error": {"code": code, "message": message}}, status_code=status, headers=headers)
 
 
-class RateLimiter:
-    """A token bucket per client: ``per_minute`` questions a minute, ``burst`` at once."""
-
-    def __init__(self, per_minute: int, burst: int, max_clients: int = 10_000) -> None:
-        self.rate = per_minute / 60.0
-        self.burst = burst
-        self.max_clients = max_clients
-        self.buckets: OrderedDict[str, tuple[float, float]] = OrderedDict()
-        self.lock = threading.Lock()
-
-    def check(self, client: str) -> float:
-        """0 when the client may go on, else the seconds to wait."""
-        now = time.monotonic()
-        with self.lock:
-            tokens, last = self.buckets.pop(client, (float(self.burst), now))
-            tokens = min(float(self.burst), tokens + (now - last) * self.rate)
-            wait = 0.0
-            if tokens >= 1.0:
-                tokens -= 1.0
-            else:
-                wait = (1.0 - tokens) / self.rate
-            self.buckets[client] = (tokens, now)
-            while len(self.buckets) > self.max_clients:
-                self.buckets.popitem(last=False)
-            return wait
+def answer_object(answer: Answer) -> dict:
+    """The answer object of the API (the CLI's JSON, plus ``answer_id``)."""
+    return {**answer.to_dict(), "answer_id": answer.answer_id}
 
 
-class Guard(BaseHTTPMiddleware):
-    """Body size limit and security headers on every response."""
+class UnknownAnswer(BriefingBotError):
+    """A vote on an answer this server did not issue."""
 
-    def __init__(self, app, settings: Settings) -> None:
-        super().__init__(app)
+
+class SourcesCache:
+    """The documents of the knowledge folder, read once per index generation (not per request)."""
+
+    def __init__(self, settings: Settings, generation: Callable[[], str | None]) -> None:
         self.settings = settings
-        ancestors = " ".join(settings.allowed_origins) or "'none'"
-        self.page_csp = f"frame-ancestors {ancestors}"
+        self.generation = generation
+        self.lock = threading.Lock()
+        self.key: object = object()
+        self.rows: list[dict] = []
 
-    async def dispatch(self, request: Request, call_next):
-        length = request.headers.get("content-length")
-        if length is not None and (not length.isdigit() or int(length) > self.settings.max_body_bytes):
-            return self._secure(error(413, "body_too_large",
-                                      f"The request body is larger than {self.settings.max_body_bytes:,} bytes."))
-        if request.method in ("POST", "PUT", "PATCH") and length is None and request.url.path.startswith("/api/"):
-            body = b""
-            async for chunk in request.stream():
-                body += chunk
-                if len(body) > self.settings.max_body_bytes:
-                    return self._secure(error(413, "body_too_large", "The request body is too large."))
-            request._body = body  # already read: let the endpoint use it
-        return self._secure(await call_next(request))
-
-    def _secure(self, response):
-        response.headers.setdefault("Content-Security-Policy", self.page_csp)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "strict-origin-when-cross-origin")
-        if not self.settings.allowed_origins:
-            response.headers.setdefault("X-Frame-Options", "DENY")
-        return response
+    def get(self) -> list[dict]:
+        key = self.generation()
+        with self.lock:
+            if key != self.key:
+                self.rows = source_rows(load_knowledge(self.settings.knowledge_dir))
+                self.key = key
+            return self.rows
 
 
-class Service:
-    """The pipeline behind a queue: warmed up in the background (503 until ready), and questions
-    that arrive together are embedded together by one worker thread (micro-batching), which keeps
-    latency flat under concurrent load on a 2-core CPU."""
-
-    def __init__(self, pipeline: Pipeline, max_batch: int = 16) -> None:
-        self.pipeline = pipeline
-        self.max_batch = max_batch
-        self.ready = threading.Event()
-        self.failure: str | None = None
-        self.queue: queue.Queue[tuple[object, object, Future]] = queue.Queue()
-
-    def start(self) -> None:
-        threading.Thread(target=self._run, name="answers", daemon=True).start()
-
-    def _run(self) -> None:
-        try:
-            self.pipeline.warm_up(progress=progress_bar("Building the index"), notify=print)
-            self.ready.set()
-        except BriefingBotError as exc:
-            self.failure = str(exc)
-            print(f"Error: {exc}")
-            return
-        while True:
-            batch = [self.queue.get()]
-            while len(batch) < self.max_batch:
-                try:
-                    batch.append(self.queue.get_nowait())
-                except queue.Empty:
-                    break
-            try:
-                results = self.pipeline.ask_many([(question, history) for question, history, _ in batch])
-            except Exception as exc:  # keep serving: each waiting request gets the error
-                results = [exc] * len(batch)
-            for (_, _, future), result in zip(batch, results):
-                future.set_exception(result) if isinstance(result, BaseException) else future.set_result(result)
-
-    def ask(self, question: object, history: object):
-        """Answer one question (blocks until the worker has answered it)."""
-        if not self.ready.is_set():
-            raise IndexNotReady(self.failure or "The index is being built; try again in a minute.")
-        future: Future = Future()
-        self.queue.put((question, history, future))
-        return future.result(timeout=120)
+def clear_message(problem: dict, settings: Settings) -> str:
+    """A validation error as one sentence that says what to send."""
+    loc = [str(p) for p in problem.get("loc", ()) if p not in ("body", "query")]
+    field, kind = (loc[0] if loc else ""), problem.get("type", "")
+    if field == "question":
+        if kind in ("string_pattern_mismatch", "string_too_short"):
+            return ("The question is empty. Type a question about the Convention against Cybercrime or the "
+                    "Hanoi signing ceremony.")
+        if kind == "string_too_long":
+            return (f"The question is longer than {settings.max_question_chars:,} characters, the limit. "
+                    "Shorten it and ask again.")
+        if kind == "missing":
+            return "'question' is missing. Send {\"question\": text, \"history\": [...]}."
+        return "'question' must be text."
+    if field == "history":
+        return (f"'history' must be a list of at most {MAX_HISTORY_ITEMS} turns {{\"role\": \"user\" | \"assistant\", "
+                f"\"content\": text of at most {MAX_TURN_CHARS:,} characters}}.")
+    if field == "vote":
+        return "'vote' must be the integer 1 (thumbs up) or -1 (thumbs down)."
+    if field == "answer_id":
+        return "'answer_id' must be the 16-character answer_id of an answer from /api/ask."
+    if field == "language":
+        return f"'language' must be a language tag such as fr-FR (at most {LANGUAGE_TAG_CHARS} characters)."
+    if kind in ("model_attributes_type", "dict_type") or not field:
+        return "The body must be a JSON object, such as {\"question\": \"...\", \"history\": []}."
+    return f"Invalid request: {'.'.join(loc)}: {problem.get('msg', 'invalid')}."
 
 
-def client_of(request: Request, settings: Settings) -> str:
-    """The client's address (from X-Forwarded-For only behind a trusted proxy)."""
-    if settings.trust_forwarded_for and request.headers.get("x-forwarded-for"):
-        return request.headers["x-forwarded-for"].split(",")[0].strip()
-    return request.client.host if request.client else "unknown"
+def install_errors(app: FastAPI, settings: Settings) -> None:
+    """Every error as JSON with its declared status."""
 
+    @app.exception_handler(RequestValidationError)
+    async def _invalid(_request: Request, exc: RequestValidationError):
+        problems = exc.errors()
+        first = problems[0] if problems else {}
+        if first.get("type") == "json_invalid":
+            return error(400, "malformed_json", "The body is not valid JSON. Send a JSON object such as "
+                                                "{\"question\": \"...\", \"history\": []}.")
+        return error(422, "invalid_request", clear_message(first, settings))
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False) -> None:
-    """Run the web application (chat page, widget, API) with uvicorn."""
-    import uvicorn
-
-    host, port = host or settings.host, port or settings.port
-    url = f"http://{host}:{port}{settings.root_path}/"
-    print(f"briefing-bot: {url} (chat), {url}widget, {url}docs (API); the index loads in the background")
-    if open_browser:
-        import webbrowser
-
-        threading.Timer(2.0, webbrowser.open, [url]).start()  # a no-op where there is no browser
-    uvicorn.run(create_app(settings), host=host, port=port, root_path=settings.root_path, log_level="warning")
-
-
-def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bool = True) -> FastAPI:
-    """The whole web application: API, chat page (Gradio), widget and embed script."""
-    service = Service(pipeline or Pipeline(settings))
-    limiter = RateLimiter(settings.rate_limit_per_minute, settings.rate_limit_burst)
-    feedback = FeedbackStore(settings.feedback_db)
-    app = FastAPI(title="briefing-bot API", version="0.1.0", root_path=settings.root_path,
-                  description="Cited, verbatim answers about the UN Convention against Cybercrime.")
-    app.state.service = service
-    app.add_middleware(CORSMiddleware, allow_origins=settings.allowed_origins, allow_methods=["GET", "POST"],
-                       allow_headers=["Content-Type"], max_age=600)
-    app.add_middleware(Guard, settings=settings)
+    @app.exception_handler(HTTPException)
+    async def _http(_request: Request, exc: HTTPException):
+        codes = {400: "malformed_json", 404: "not_found", 405: "method_not_allowed"}
+        message = {400: "The body cannot be read as JSON (is it valid UTF-8?).",
+                   404: "There is nothing at this path.",
+                   405: "This method is not allowed here."}.get(exc.status_code, str(exc.detail))
+        return error(exc.status_code, codes.get(exc.status_code, "http_error"), message, exc.headers)
 
     @app.exception_handler(InvalidQuestion)
-    async def _invalid(_request: Request, exc: InvalidQuestion):
-        return error(400, "invalid_question", str(exc))
+    async def _question(_request: Request, exc: InvalidQuestion):
+        return error(422, "invalid_question", str(exc))
 
-    @app.exception_handler(IndexNotReady)
+    @app.exception_handler(UnknownAnswer)
+    async def _unknown(_request: Request, exc: UnknownAnswer):
+        return error(404, "unknown_answer", str(exc))
+
+    @app.exception_handler(Overloaded)
+    async def _overloaded(_request: Request, exc: Overloaded):
+        return error(503, "overloaded", str(exc), {"Retry-After": "5"})
+
+    @app.exception_handler(IndexNotReady)  # Unavailable too
     async def _not_ready(_request: Request, exc: IndexNotReady):
-        return error(503, "not_ready", str(exc), {"Retry-After": "30"})
+        code = "unavailable" if isinstance(exc, Unavailable) and "being built" not in str(exc) else "not_ready"
+        return error(503, code, str(exc), {"Retry-After": "30"})
+
+    @app.exception_handler(TimedOut)
+    async def _timeout(_request: Request, exc: TimedOut):
+        return error(504, "timeout", str(exc))
+
+    @app.exception_handler(StoreError)
+    async def _store(_request: Request, exc: StoreError):
+        event("store_error", f"The index cannot be read: {exc}", logging.ERROR)
+        return error(503, "unavailable", f"The index cannot be read right now ({exc}).", {"Retry-After": "30"})
 
     @app.exception_handler(BriefingBotError)
     async def _failed(_request: Request, exc: BriefingBotError):
-        return error(500, "server_error", str(exc))
+        event("server_error", str(exc), logging.ERROR)
+        return error(500, "internal_error", str(exc))
 
-    from fastapi.exceptions import RequestValidationError
+    @app.exception_handler(Exception)
+    async def _crashed(request: Request, exc: Exception):
+        rid = request.scope.get("state", {}).get(STATE_KEY, {}).get("request_id") or request.headers.get("x-request-id", "")
+        event("server_error", f"Unexpected error in request {rid}: {exc!r}", logging.ERROR, id=rid,
+              exc_info=(type(exc), exc, exc.__traceback__))
+        return error(500, "internal_error", f"Something went wrong on our side; it was logged (request {rid}).")
 
-    @app.exception_handler(RequestValidationError)
-    async def _malformed(_request: Request, exc: RequestValidationError):
-        first = exc.errors()[0] if exc.errors() else {}
-        where = ".".join(str(p) for p in first.get("loc", ())[1:]) or "body"
-        return error(400, "bad_request", f"Invalid request: {where}: {first.get('msg', 'malformed JSON')}. "
-                                         "Send {\"question\": text, \"history\": [...]}.")
 
-    @app.post("/api/ask", summary="Answer a question", responses={
-        400: {"description": "Empty, over-long or malformed question"}, 413: {"description": "Body too large"},
-        429: {"description": "Too many questions from this client (see Retry-After)"},
-        503: {"description": "The index is being built"}})
-    def ask(body: AskRequest, request: Request) -> dict:
-        """The answer object of the CLI's JSON contract (see the README)."""
-        wait = limiter.check(client_of(request, settings))
-        if wait:
-            return error(429, "rate_limited", f"Too many questions; wait {math.ceil(wait)} s.",
-                         {"Retry-After": str(math.ceil(wait))})
-        answer = service.ask(body.question, [t.model_dump() for t in body.history])
-        return {**answer.to_dict(), "answer_id": answer.answer_id}
+class EveryMethod(BaseRoute):
+    """One path (pattern) for every method, even those Starlette has no name for (QUERY, TRACE...)."""
 
-    @app.get("/api/health", summary="Readiness")
-    def health() -> JSONResponse:
-        if service.ready.is_set():
-            info = service.pipeline.store.active()
-            return JSONResponse({"status": "ok", "model": info.model, "passages": info.passages,
-                                 "built_at": info.built_at})
-        status = "failed" if service.failure else "starting"
-        return JSONResponse({"status": status, "detail": service.failure or "building the index"},
-                            status_code=503, headers={"Retry-After": "30"})
+    def __init__(self, path: str, endpoint: Callable) -> None:
+        self.route = Route(path, endpoint, methods=["GET"], include_in_schema=False)
+        self.path = path
 
-    @app.get("/api/sources", summary="The documents the bot cites")
-    def sources() -> list[dict]:
-        return source_rows(load_knowledge(settings.knowledge_dir))
+    def matches(self, scope):
+        match, child = self.route.matches(scope)
+        return (Match.FULL, child) if match != Match.NONE else (Match.NONE, {})
 
-    @app.post("/api/feedback", summary="Thumbs up or down on an answer", status_code=204)
-    def vote(body: FeedbackRequest) -> None:
-        if body.vote not in (1, -1):
-            raise InvalidQuestion("'vote' must be 1 or -1.")
-        feedback.add(body.question, body.answer_id, body.vote)
+    async def handle(self, scope, receive, send) -> None:
+        await self.route.app(scope, receive, send)
 
-    from .widget import install as install_widget
+    def url_path_for(self, name: str, /, **params):
+        raise NoMatchFound(name, params)
 
-    install_widget(app, settings)
-    if with_ui:
-        import gradio as gr
 
-        from .web import build_app
+def close_api_paths(app: FastAPI) -> None:
+    """Any other method on an API path is 405 (with Allow), any other path under /api/ is 404, both
+    JSON, instead of falling through to the chat page mounted at /."""
+    allowed: dict[str, set[str]] = {}
+    for route in app.routes:
+        if isinstance(route, Route) and route.methods and (route.path.startswith("/api/") or route.path == "/metrics"):
+            allowed.setdefault(route.path, set()).update(route.methods)
 
-        gr.mount_gradio_app(app, build_app(service.ask, settings, feedback), path="/", root_path=settings.root_path or None)
-    app.router.on_startup.append(service.start)
-    return app
+    for path, methods in allowed.items():
+        allow = ", ".join(sorted(methods))
+
+        async def refuse(_request: Request, allow: str = allow):
+            raise HTTPException(405, headers={"Allow": allow})
+
+        app.router.routes.append(EveryMethod(path, refuse))  # after the real ones: only other methods get here
+
+    async def nothing(_request: Request):
+        raise HTTPException(404)
+
+    app.router.routes.append(EveryMethod("/api/{rest:path}", nothing))
+
+
+def install_routes(app: FastAPI, settings: Settings, service: AnswerService, journal: FeedbackStore,
+                   metrics: Metrics, sources: SourcesCache) -> None:
+    """The API's routes over the answer service, the record of questions and votes, the metrics."""
+    AskRequest, FeedbackRequest = request_models(settings)
+    scrapers = [ipaddress.ip_network(n, strict=False) for n in settings.metrics_clients if n != "*"]
+    anyone_scrapes = "*" in settings.metrics_clients
+
+    @app.post("/api/ask", summary="Answer a question", response_model=None,
+                 responses={200: {"model": AnswerOut, "description": "The answer object"},
+                            **errors(400, 413, 422, 429, 503, 504)})
+    async def ask(body: AskRequest, request: Request) -> Response:  # type: ignore[valid-type]
+        """A cited, verbatim answer, or a polite decline (``answered: false``) with suggestions."""
+        answer = await service.answer(body.question, [t.model_dump() for t in body.history])
+        data = answer_object(answer)
+        note_answer(request.scope.setdefault("state", {}), data, body.question)
+        return SafeJSON(data)
+
+    @app.get("/api/health", summary="Readiness", response_model=None,
+                responses={200: {"model": HealthOut, "description": "Answering"},
+                           503: {"model": HealthOut, "description": "Starting or degraded (see detail)",
+                                 "headers": errors(503)[503]["headers"]}, **errors(429)})
+    def health() -> Response:
+        status, reason = service.health()
+        data = {"status": status, "detail": reason, "queue": service.queue.qsize(), "restarts": service.restarts}
+        info = getattr(service.pipeline, "index", None)
+        if status == "ok" and info is not None:
+            data.update(model=info.model, passages=info.passages, built_at=info.built_at, generation=info.generation)
+        if status == "ok":
+            return SafeJSON(data)
+        return SafeJSON(data, status_code=503, headers={"Retry-After": "30"})
+
+    @app.get("/api/sources", summary="The documents the bot cites", response_model=None,
+                responses={200: {"model": list[SourceRowOut], "description": "One row per document"}, **errors(429)})
+    async def list_sources() -> Response:
+        return SafeJSON(await run_in_threadpool(sources.get))
+
+    @app.post("/api/feedback", summary="Thumbs up or down on an answer", status_code=204,
+                 response_class=Response,
+                 responses={204: {"description": "Recorded"}, **errors(400, 404, 413, 422, 429)})
+    async def vote(body: FeedbackRequest) -> Response:  # type: ignore[valid-type]
+        """Only for answers this server gave (their ``answer_id``), within the retention period."""
+        if not await run_in_threadpool(journal.vote, body.answer_id, body.vote):
+            raise UnknownAnswer(f"No answer {body.answer_id} was given by this server (or it is older than "
+                                f"{settings.retention_days} days). Vote on an answer_id from /api/ask.")
+        return Response(status_code=204)
+
+    @app.get("/metrics", summary="Prometheus metrics", response_class=Response,
+                responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}},
+                                 "description": "Prometheus text format"}, **errors(403, 429)})
+    def prometheus(request: Request) -> Response:
+        """Readable from the addresses in ``metrics_clients`` only (default: this machine)."""
+        client = request.client.host if request.client else ""
+        try:
+            allowed = anyone_scrapes or any(ipaddress.ip_address(client) in n for n in scrapers)
+        except ValueError:
+            allowed = anyone_scrapes
+        if not allowed:
+            return error(403, "forbidden", "Metrics are not readable from this address (see BRIEFING_BOT_METRICS_CLIENTS).")
+        return Response(metrics.render(), media_type=CONTENT_TYPE)

@@ -99,11 +99,15 @@ def _ask_batch(pipeline) -> None:
 @click.option("--rebuild", is_flag=True, help="Re-embed everything instead of only what changed.")
 @friendly
 def ingest(rebuild: bool) -> None:
-    """Index the knowledge folder: new and changed files are embedded, removed ones dropped."""
+    """Index the knowledge folder: new and changed files are embedded, removed ones dropped.
+    Running servers switch to the result by themselves; a second ingest waits for the first."""
     pipeline = _pipeline()
-    report = pipeline.ingest(rebuild=rebuild, progress=progress_bar("Embedding"))
+    report = pipeline.ingest(rebuild=rebuild, progress=progress_bar("Embedding"),
+                             notify=lambda m: click.echo(m, err=True))
     if report.rebuilt_because:
         click.echo(report.rebuilt_because, err=True)
+    for warning in report.warnings:
+        click.secho(f"Warning: {warning}", fg="yellow", err=True)
     for doc_id, problem in report.skipped.items():
         click.secho(f"Skipped {doc_id}: {problem} (its previous version, if any, stays in the index)",
                     fg="yellow", err=True)
@@ -119,6 +123,9 @@ def ingest(rebuild: bool) -> None:
     for label, docs in (("added", report.added), ("changed", report.changed), ("removed", report.removed)):
         if docs:
             click.echo(f"  {label}: {', '.join(docs)}")
+    from .pipeline import REFRESH_SECONDS
+
+    click.echo(f"Running servers answer from it within {REFRESH_SECONDS:g} s, by themselves.")
 
 
 @cli.command()
@@ -147,10 +154,10 @@ def sources(as_json: bool) -> None:
     if as_json:
         click.echo(json.dumps(rows, ensure_ascii=False, indent=1))
         return
-    click.echo(f"{'document':<36} {'lang':<4} {'published':<10} {'passages':>8}  publisher / kind")
+    click.echo(f"{'document':<36} {'lang':<4} {'published':<10} {'updated':<10} {'passages':>8}  publisher / kind")
     for r in rows:
         note = f", {r['translation']} translation of {r['translation_of']}" if r["translation_of"] else ""
-        click.echo(f"{r['doc_id']:<36} {r['language']:<4} {r['published']:<10} {r['passages']:>8}  "
+        click.echo(f"{r['doc_id']:<36} {r['language']:<4} {r['published']:<10} {r['updated']:<10} {r['passages']:>8}  "
                    f"{r['publisher']} / {r['kind']}{note}")
 
 
@@ -207,15 +214,91 @@ def evaluate(file: Path, model: str | None, show_failures: bool) -> None:
 
 
 @cli.command()
+@click.option("--train", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              default=Path("bench/data/train.jsonl"), show_default=True,
+              help="Labelled training questions (JSON lines: lang, q, answerable, gold, history) besides the FAQ.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="Where to write the parameters (default: the model's file in the package).")
+@click.option("--model", help="Embedding model to calibrate (default: the BRIEFING_BOT_MODEL setting).")
+@friendly
+def calibrate(train: Path, out: Path | None, model: str | None) -> None:
+    """Fit the answer selection, the support scale and the decline threshold of the embedding model
+    on labelled questions (cross-validated), and write them where the bot reads them."""
+    from .calibrate import collect, fit, labelled_questions
+    from .selection import calibration_file
+
+    pipeline = _pipeline(model)
+    pipeline.warm_up(progress=progress_bar("Embedding"), notify=lambda m: click.echo(m, err=True), calibrated=False)
+    items = labelled_questions(pipeline.settings.knowledge_dir, train)
+    start = progress_bar("Questions")(len(items))
+    selector = fit(pipeline.embedder.name, items, collect(pipeline, items, start))
+    target = out or calibration_file(pipeline.embedder.name)
+    selector.save(target)
+    r = selector.report
+    click.echo(f"{r['questions']} labelled questions ({r['answerable']} answerable, {r['out_of_scope']} out of "
+               f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n"
+               f"  decline below {selector.min_answerable:.2f}: {r['cv_answered']} of answerable questions "
+               f"answered ({r['cv_answered_right']} from a labelled passage), {r['cv_decline_accuracy']} of "
+               f"out-of-scope ones declined\n"
+               f"  'well supported' from {selector.well_supported:.2f}: right {r['cv_right_when_well_supported']} "
+               f"of the time, {r['cv_share_well_supported']} of answerable questions\n"
+               f"Written to {target}.")
+
+
+@cli.command()
 @click.option("--host", help="Interface to listen on (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port (default 7860).")
 @click.option("--open", "open_browser", is_flag=True, help="Open the chat in the browser.")
 @friendly
 def serve(host: str | None, port: int | None, open_browser: bool) -> None:
-    """Start the web chat, the embeddable widget and the HTTP API."""
-    from .api import serve as run
+    """Start the web chat, the embeddable widget and the HTTP API (JSON logs on standard error)."""
+    from .app import serve as run
 
     run(load_settings(), host=host, port=port, open_browser=open_browser)
+
+
+@cli.group("feedback")
+def feedback_group() -> None:
+    """The thumbs up/down that journalists gave on answers."""
+
+
+@feedback_group.command("export")
+@click.option("--format", "fmt", type=click.Choice(["csv", "jsonl"]), default="csv", show_default=True,
+              help="CSV with a header line, or one JSON object per line.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False, writable=True, path_type=Path),
+              help="Write to this file instead of standard output.")
+@friendly
+def feedback_export(fmt: str, output: Path | None) -> None:
+    """Export every vote with the answer it rated: created_at, answer_id, vote, question, language,
+    answered, support (no IP addresses are ever stored)."""
+    from .feedback import FeedbackStore
+
+    settings = load_settings()
+    store = FeedbackStore(settings.feedback_db, settings.retention_days)
+    text = "".join(store.export(fmt))
+    if output is None:
+        click.echo(text, nl=False)
+    else:
+        output.write_text(text, encoding="utf-8")
+        click.echo(f"{len(store.export_rows())} votes written to {output}.", err=True)
+
+
+@cli.command()
+@click.option("--days", type=click.IntRange(1, 3650), default=30, show_default=True, help="Look this many days back.")
+@click.option("--top", type=click.IntRange(1, 1000), default=10, show_default=True, help="Questions per list.")
+@click.option("--language", help="Only questions in this language (ISO 639-1 code, e.g. fr).")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON instead of tables.")
+@friendly
+def stats(days: int, top: int, language: str | None, as_json: bool) -> None:
+    """What journalists asked the server: the most asked questions, the declined ones (what the
+    knowledge is missing), and the questions by language and by day."""
+    from .feedback import FeedbackStore
+    from .stats import report
+
+    settings = load_settings()
+    result = report(FeedbackStore(settings.feedback_db, settings.retention_days), days=days, top=top,
+                    language=language)
+    click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else result.table())
 
 
 def main() -> None:

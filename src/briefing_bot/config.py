@@ -34,6 +34,11 @@ class Settings(BaseSettings):
                        "(multilingual-e5-small), a model folder, or a Hugging Face model id")
     chroma_url: str | None = Field(None, description="Chroma server URL; unset = local folder")
     collection_prefix: str = "briefing_bot"
+    ingest_wait_seconds: float = Field(600.0, ge=0, description="how long an ingest waits for another "
+                                       "one to finish before giving up (0 = do not wait)")
+    index_grace_seconds: float = Field(600.0, ge=0, description="how long a replaced index generation is "
+                                       "kept for servers still answering from it (more than the longest "
+                                       "request; 0 = drop it at the next ingest)")
     torch_threads: int = Field(0, ge=0, description="0 = all cores")
 
     max_question_chars: int = Field(2000, ge=1)
@@ -42,10 +47,11 @@ class Settings(BaseSettings):
 
     candidates: int = Field(24, ge=1, description="passages taken from each retriever")
     max_quotes: int = Field(3, ge=1)
-    min_evidence: float = Field(0.0, description="decline below this evidence score; "
-                                "0 = the calibrated value of the model")
-    min_faq: float = Field(0.0, description="route to an FAQ entry at this question similarity; "
-                           "0 = the calibrated value of the model")
+    min_answerable: float = Field(0.0, ge=0.0, le=1.0, description="decline when the chance that the "
+                                  "knowledge answers the question is below this (0-1); 0 = the calibrated "
+                                  "threshold of the model")
+    calibration: Path | None = Field(None, description="fitted answer-selection parameters (JSON written by "
+                                     "'briefing-bot calibrate'); unset = the model's own in the package")
     fallback_languages: tuple[str, ...] = ("en",)
 
     host: str = "127.0.0.1"
@@ -54,12 +60,85 @@ class Settings(BaseSettings):
     allowed_origins: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="origins allowed to embed the widget and call the API from a "
         "browser, comma-separated (https://news.example,https://gov.example); empty = none")
-    rate_limit_per_minute: int = Field(30, ge=1, description="questions per client and minute")
-    rate_limit_burst: int = Field(10, ge=1, description="questions a client may ask at once")
-    max_body_bytes: int = Field(16_384, ge=1024)
-    trust_forwarded_for: bool = Field(False, description="take the client from X-Forwarded-For "
-                                      "(only behind a trusted reverse proxy)")
-    feedback_db: Path = Path(".briefing-bot/feedback.sqlite")
+    rate_limit_per_minute: int = Field(30, ge=1, description="questions per client and minute (API, chat "
+                                       "page, widget and the chat's Gradio API together)")
+    rate_limit_burst: int = Field(10, ge=1, description="questions a client may ask at once (then one "
+                                  "every 60/rate_limit_per_minute seconds)")
+    feedback_rate_limit_per_minute: int = Field(20, ge=1, description="votes per client and minute")
+    request_rate_limit_per_minute: int = Field(300, ge=1, description="requests per client and minute on "
+                                               "every route but static files (pages, events, API)")
+    rate_limit_storage: str = Field("memory://", description="where the rate limits count: a `limits` "
+                                    "storage URI (memory:// = this process; redis://host:6379 to share "
+                                    "them between processes, with the redis package installed)")
+    max_body_bytes: int = Field(16_384, ge=1024, description="larger request bodies (chunked or not) get 413")
+    trusted_proxies: Annotated[list[str], NoDecode] = Field(
+        default_factory=list, description="addresses or networks of the reverse proxies whose "
+        "X-Forwarded-For names the client (uvicorn's proxy-headers handling), comma-separated; "
+        "empty = the connecting address is the client")
+    trust_forwarded_for: bool = Field(False, description="replaced by trusted_proxies (an error if set)")
+    queue_size: int = Field(32, ge=1, description="questions waiting for the answer worker; beyond, 503")
+    answer_timeout_seconds: float = Field(30.0, gt=0, description="a question not answered by then gets 504 "
+                                          "and its work is dropped")
+    log_level: str = Field("INFO", description="DEBUG, INFO, WARNING or ERROR")
+    log_questions: bool = Field(False, description="put the question text in the request log lines")
+    metrics_clients: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["127.0.0.1", "::1"], description="addresses or networks that may read "
+        "/metrics, comma-separated (default: this machine)")
+    feedback_db: Path = Field(Path(".briefing-bot/feedback.sqlite"), description="votes and the record of "
+                              "asked questions (no IP addresses)")
+    retention_days: int = Field(90, ge=1, description="asked questions and votes are deleted after this many days")
+
+    @field_validator("trusted_proxies", "metrics_clients", mode="before")
+    @classmethod
+    def _split_networks(cls, value: object) -> object:
+        if isinstance(value, str):
+            value = [part for part in value.replace(" ", ",").split(",") if part]
+        if isinstance(value, list):
+            import ipaddress
+
+            for item in value:
+                if item == "*":
+                    continue
+                try:
+                    ipaddress.ip_network(str(item), strict=False)
+                except ValueError:
+                    raise ValueError(f"'{item}' is not an IP address or network such as 10.0.0.5 "
+                                     "or 10.0.0.0/24 (or * for any)") from None
+        return value
+
+    @field_validator("root_path")
+    @classmethod
+    def _root_path(cls, value: str) -> str:
+        value = value.strip().rstrip("/")
+        if value and (not value.startswith("/") or any(c in value for c in "?#% ")):
+            raise ValueError(f"'{value}' is not a path prefix such as /bot")
+        return value
+
+    @field_validator("trust_forwarded_for")
+    @classmethod
+    def _replaced(cls, value: bool) -> bool:
+        if value:
+            raise ValueError("BRIEFING_BOT_TRUST_FORWARDED_FOR is replaced by BRIEFING_BOT_TRUSTED_PROXIES: "
+                             "list the addresses of your reverse proxies (e.g. 127.0.0.1)")
+        return value
+
+    @field_validator("rate_limit_storage")
+    @classmethod
+    def _storage(cls, value: str) -> str:
+        from limits.storage import SCHEMES
+
+        scheme = value.split("://", 1)[0] if "://" in value else ""
+        if scheme.removeprefix("async+") not in SCHEMES:
+            known = ", ".join(sorted(s for s in SCHEMES if not s.startswith("async+")))
+            raise ValueError(f"'{value}' is not a rate-limit storage URI (schemes: {known})")
+        return value
+
+    @field_validator("log_level")
+    @classmethod
+    def _level(cls, value: str) -> str:
+        if value.upper() not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise ValueError(f"'{value}' is not one of DEBUG, INFO, WARNING, ERROR")
+        return value.upper()
 
     @field_validator("allowed_origins", mode="before")
     @classmethod

@@ -27,3 +27,7 @@ class StoreError(BriefingBotError):
 
 class IndexNotReady(StoreError):
     """No index has been built yet (or one is being built)."""
+
+
+class IngestLocked(StoreError):
+    """Another ingest holds the index lock and did not finish within the wait allowed."""

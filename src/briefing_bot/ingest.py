@@ -1,4 +1,13 @@
-"""Build or update the index from the knowledge folder, without ever breaking the serving index."""
+"""Build or update the index from the knowledge folder, without ever breaking the serving index.
+
+An ingest holds the index's ingest lock (``lock.py``) from start to end, so ingests (and a server's
+first-run build) never run at once. It writes a new generation, checks it is complete, and only
+then switches the manifest to it (``ChromaStore.activate``). If anything fails or the process is
+killed before the switch, the previous generation keeps serving and what was half-written is an
+orphan that this ingest removes, or the next one does. After the switch nothing is deleted that a
+reader may still use: replaced generations are dropped by a later ingest once the grace period
+(``index_grace_seconds``) has passed, and a failure to clean up is only a warning.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
+from .errors import StoreError
 from .faq import FaqQuestion, load_faq
 from .knowledge import load_knowledge
+from .lock import IngestLock
 from .store import KINDS, SCHEMA, ChromaStore, IndexInfo, passage_metadata, sentence_metadata
 from .types import Embedder, Passage
 
@@ -33,6 +44,8 @@ class IngestReport:
     added: list[str] = field(default_factory=list)
     changed: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # old or orphaned generations deleted
+    warnings: list[str] = field(default_factory=list)  # e.g. a clean-up that failed (the index is fine)
 
 
 def progress_bar(label: str) -> ProgressFactory:
@@ -60,19 +73,31 @@ def embed_title(passage: Passage) -> str:
 
 
 class Indexer:
-    """Embeds what changed in ``knowledge_dir`` and switches the index to the result."""
+    """Embeds what changed in ``knowledge_dir`` and switches the index to the result.
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, knowledge_dir: Path) -> None:
+    ``lock_timeout``: how long to wait for another ingest (seconds); ``grace``: how long a
+    replaced generation is kept for readers still using it (seconds)."""
+
+    def __init__(self, store: ChromaStore, embedder: Embedder, knowledge_dir: Path,
+                 lock_timeout: float = 600.0, grace: float = 600.0) -> None:
         self.store = store
         self.embedder = embedder
         self.knowledge_dir = Path(knowledge_dir)
+        self.lock_timeout = lock_timeout
+        self.grace = grace
 
-    def run(self, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
-        """Ingest the knowledge folder; ``rebuild`` re-embeds everything."""
+    def run(self, rebuild: bool = False, progress: ProgressFactory | None = None,
+            notify: Callable[[str], None] | None = None, purpose: str = "ingest") -> IngestReport:
+        """Ingest the knowledge folder; ``rebuild`` re-embeds everything. Waits for (at most
+        ``lock_timeout`` seconds) and then excludes any other ingest; ``notify`` hears about the wait."""
+        with IngestLock(self.store, self.lock_timeout, purpose=purpose, notify=notify) as lock:
+            return self._run(rebuild, progress, lock)
+
+    def _run(self, rebuild: bool, progress: ProgressFactory | None, lock: IngestLock) -> IngestReport:
         knowledge = load_knowledge(self.knowledge_dir)
         current = self.store.active()
-        self.store.drop_stale(keep=current.generation if current else None)
         report = IngestReport(info=current, skipped=dict(knowledge.problems))
+        self._collect(report)  # orphans of crashed ingests, generations past their grace period
         if current and current.model != self.embedder.name:
             report.rebuilt_because = (f"The index was built with {current.model}; it is rebuilt "
                                       f"with {self.embedder.name} (vectors of two models never mix).")
@@ -99,16 +124,48 @@ class Indexer:
         try:
             self._write(generation, rows, None if rebuild or not current else current.generation,
                         report, progress)
+            self._check_complete(generation, rows)
             info = IndexInfo(generation=generation, model=self.embedder.name,
                              dimension=self._dimension(generation), built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"),
                              passages=len(passages), sentences=sum(len(p.sentences) for p in passages),
                              schema=SCHEMA)
-            self.store.activate(info)
+            lock.verify()
         except BaseException:
-            self.store.drop_stale(keep=current.generation if current else None)
+            self._discard(generation)  # only the generation written here, never the serving one
             raise
+        try:
+            self.store.activate(info, previous=current)
+        except Exception as exc:
+            # Whether the switch happened is unknown: leave the new generation alone (if it is not
+            # active, the next ingest removes it as an orphan).
+            raise StoreError(f"Could not switch the index at {self.store.where} to the new generation ({exc}). "
+                             "Run 'briefing-bot ingest' again.") from None
         report.info = info
+        self._collect(report, keep=info.generation)
         return report
+
+    def _collect(self, report: IngestReport, keep: str | None = None) -> None:
+        """Drop what no reader can use any more; a failure is a warning, never touches the index."""
+        try:
+            report.dropped += self.store.collect_garbage(self.grace, keep=[keep] if keep else [])
+        except Exception as exc:  # noqa: BLE001 - cleaning up is optional; the next ingest retries
+            report.warnings.append(f"Could not remove old index generations ({exc}); the serving index is "
+                                   "not affected and the next ingest retries.")
+
+    def _discard(self, generation: str) -> None:
+        """Best-effort removal of a generation that was never activated."""
+        try:
+            self.store.drop_generation(generation)
+        except BaseException:  # noqa: BLE001 - keep the original error; the next ingest retries
+            pass
+
+    def _check_complete(self, generation: str, rows: dict[str, list[tuple]]) -> None:
+        for kind, kind_rows in rows.items():
+            expected = len({r[0] for r in kind_rows})
+            found = self.store.count(generation, kind)
+            if found != expected:
+                raise StoreError(f"The new index generation is incomplete ({kind}: {found} of {expected} "
+                                 "records written); the previous one keeps serving. Run 'briefing-bot ingest' again.")
 
     def _write(self, generation: str, kinds: dict[str, list[tuple]], reuse_from: str | None,
                report: IngestReport, progress: ProgressFactory | None) -> None:

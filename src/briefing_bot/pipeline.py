@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable
@@ -11,20 +13,13 @@ from .config import Settings
 from .embedders import SentenceTransformerEmbedder
 from .errors import BriefingBotError, InvalidQuestion
 from .ingest import Indexer, IngestReport, ProgressFactory
-from .language import detect_language, tokens
+from .language import conversation_language, tokens
 from .language import warm_up as warm_up_language
 from .models import resolve
 from .retrieval import Retrieval, Retriever
-from .store import SCHEMA, ChromaStore
+from .selection import load_selector
+from .store import SCHEMA, ChromaStore, IndexInfo
 from .types import Answer, Embedder, Turn
-
-# Decline below this evidence (best cosine similarity of question and passage), per model.
-# Calibrated on the development set with bench/calibrate.py; see the README.
-CALIBRATED_MIN_EVIDENCE = {"embeddinggemma-300m": 0.44, "multilingual-e5-small": 0.83}
-DEFAULT_MIN_EVIDENCE = 0.5
-# Route to an FAQ entry (and answer) when a question is this similar to one of its variants.
-CALIBRATED_MIN_FAQ = {"embeddinggemma-300m": 0.90, "multilingual-e5-small": 0.95}
-DEFAULT_MIN_FAQ = 0.9
 
 # Words that point back to an earlier turn: a question with one of them (or with very few words)
 # is read together with the previous question.
@@ -38,6 +33,10 @@ ANAPHORA = {
     "zh": "它 他 她 他们 这 那 其 该 还",
 }
 _ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
+
+# A long-running server calls ``Pipeline.refresh(every=REFRESH_SECONDS)`` before answering, so an
+# ingest is live in it within this many seconds (the README's documented delay).
+REFRESH_SECONDS = 2.0
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,10 @@ class Pipeline:
         self.store = ChromaStore(settings)
         self._embedder = embedder
         self.answerer: Answerer | None = None
+        self.index: IndexInfo | None = None  # the generation ``answerer`` reads
+        self._checked = 0.0  # when ``refresh`` last read the manifest (time.monotonic())
+        self._refreshing = threading.Lock()
+        self._ignored: str | None = None  # a generation ``refresh`` cannot use (told once)
 
     @property
     def embedder(self) -> Embedder:
@@ -84,16 +87,23 @@ class Pipeline:
                                                          threads=self.settings.torch_threads)
         return self._embedder
 
-    def ingest(self, rebuild: bool = False, progress: ProgressFactory | None = None) -> IngestReport:
-        """Bring the index up to date with the knowledge folder; questions then see the result."""
-        report = Indexer(self.store, self.embedder, self.settings.knowledge_dir).run(rebuild, progress)
-        self.answerer = None
+    def ingest(self, rebuild: bool = False, progress: ProgressFactory | None = None,
+               notify: Callable[[str], None] | None = None) -> IngestReport:
+        """Bring the index up to date with the knowledge folder; questions then see the result.
+        Waits for another ingest to finish (``ingest_wait_seconds``, then ``IngestLocked``);
+        ``notify`` is told about the wait."""
+        report = Indexer(self.store, self.embedder, self.settings.knowledge_dir,
+                         lock_timeout=self.settings.ingest_wait_seconds,
+                         grace=self.settings.index_grace_seconds).run(rebuild, progress, notify)
+        if self.answerer is not None:
+            self.refresh()
         return report
 
     def warm_up(self, progress: ProgressFactory | None = None,
-                notify: Callable[[str], None] = lambda _m: None) -> None:
+                notify: Callable[[str], None] = lambda _m: None, calibrated: bool = True) -> None:
         """Load the model and the index, building the index first when there is none (or it is
-        from another model)."""
+        from another model). ``calibrated=False`` skips the fitted selection parameters, for
+        ``briefing-bot calibrate``, which only collects candidates."""
         if self.answerer is not None:
             return
         warm_up_language()
@@ -102,13 +112,61 @@ class Pipeline:
             notify("No index yet: building it from the knowledge folder..." if info is None else
                    f"The index was built with {info.model}; rebuilding it with {self.embedder.name}..."
                    if info.model != self.embedder.name else "The index is from an older version; rebuilding it...")
-            info = self.ingest(progress=progress).info
-        minimum = self.settings.min_evidence or CALIBRATED_MIN_EVIDENCE.get(self.embedder.name, DEFAULT_MIN_EVIDENCE)
-        min_faq = self.settings.min_faq or CALIBRATED_MIN_FAQ.get(self.embedder.name, DEFAULT_MIN_FAQ)
-        retriever = Retriever(self.store, self.embedder, info, self.settings.candidates, min_faq)
+            info = self.ingest(progress=progress, notify=notify).info
+        selector = load_selector(self.embedder.name, self.settings.calibration) if calibrated else None
+        self._checked = time.monotonic()
+        self.index, self.answerer = info, self._answerer(info, selector)
+
+    def _answerer(self, info: IndexInfo, selector) -> Answerer:
+        """A ready answerer over generation ``info`` (its passages loaded, collections opened)."""
+        retriever = Retriever(self.store, self.embedder, info, self.settings.candidates)
         retriever.warm_up()
-        scoring = Scoring(min_evidence=minimum, max_quotes=self.settings.max_quotes)
-        self.answerer = Answerer(retriever, scoring, tuple(self.settings.fallback_languages))
+        scoring = Scoring(max_quotes=self.settings.max_quotes, min_answerable=self.settings.min_answerable)
+        return Answerer(retriever, selector, scoring, tuple(self.settings.fallback_languages))
+
+    def refresh(self, every: float = 0.0,
+                notify: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)) -> bool:
+        """Switch to the index's active generation if an ingest replaced the one being served.
+
+        Returns True when it switched. Cheap when nothing changed: one read of the manifest, or
+        nothing at all when the last read was less than ``every`` seconds ago. Does nothing before
+        ``warm_up``. The new answerer is fully loaded before it replaces ``self.answerer`` (one
+        assignment), so a question answered meanwhile, or already under way, uses the old one to
+        the end; the old generation stays in the index for ``index_grace_seconds`` after it was
+        replaced. Never raises: if the manifest cannot be read or the new generation cannot be
+        loaded (or was built with another model), it keeps the current one, tells ``notify``,
+        and tries again at a later call. Safe to call from several threads."""
+        if self.answerer is None:
+            return False
+        with self._refreshing:
+            now = time.monotonic()
+            if every and now - self._checked < every:
+                return False
+            self._checked = now
+            try:
+                info = self.store.active()
+            except Exception as exc:  # noqa: BLE001 - keep serving what is loaded
+                notify(f"briefing-bot: cannot check the index for updates ({exc}); still serving the "
+                       f"index built at {self.index.built_at}.")
+                return False
+            if info is None or info.generation == self.index.generation:
+                return False
+            if info.model != self.embedder.name or info.schema != SCHEMA:
+                if self._ignored != info.generation:
+                    self._ignored = info.generation
+                    notify(f"briefing-bot: the index was rebuilt with {info.model} (schema {info.schema}); this "
+                           f"process uses {self.embedder.name} (schema {SCHEMA}) and keeps the index built at "
+                           f"{self.index.built_at} until it is restarted with the same model.")
+                return False
+            try:
+                answerer = self._answerer(info, self.answerer.selector)
+            except Exception as exc:  # noqa: BLE001 - keep serving what is loaded
+                notify(f"briefing-bot: cannot load the new index ({exc}); still serving the index built "
+                       f"at {self.index.built_at}.")
+                return False
+            self.index, self.answerer = info, answerer
+            notify(f"briefing-bot: now serving the index built at {info.built_at} ({info.passages} passages).")
+            return True
 
     def validate(self, question: object) -> str:
         """The question, stripped; ``InvalidQuestion`` when it is not usable."""
@@ -152,9 +210,8 @@ class Pipeline:
             parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
         self.warm_up()
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
-        language = detect_language(question, default=detect_language(previous) if previous else "en")
-        if previous and len(question.split()) <= 2:
-            language = detect_language(previous)
+        # Its own language; a bare name or number ("Mauritius?") takes the earlier questions'.
+        language = conversation_language(question, [t.content for t in reversed(turns) if t.role == "user"])
         query = question
         if previous and self._is_follow_up(question, language):
             query = f"{previous}\n{question}"

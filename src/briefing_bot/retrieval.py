@@ -13,6 +13,7 @@ from .store import ChromaStore, IndexInfo
 from .types import Embedder, Hit, Passage
 
 RRF_K = 60
+FAQ_NEIGHBOURS = 8  # FAQ questions consulted per question
 
 
 class LexicalIndex:
@@ -27,6 +28,14 @@ class LexicalIndex:
             self.docs[p.language].append((p.passage_id, terms, sum(terms.values())))
             self.df[p.language].update(terms.keys())
         self.avg = {lang: (sum(n for _, _, n in docs) / len(docs)) or 1.0 for lang, docs in self.docs.items()}
+
+    def unknown(self, text: str, language: str) -> float | None:
+        """The share of ``text``'s words that no passage in ``language`` uses (None: no passages
+        in that language, or no words)."""
+        terms = set(tokens(text, language))
+        if language not in self.docs or not terms:
+            return None
+        return sum(1 for t in terms if not self.df[language][t]) / len(terms)
 
     def search(self, text: str, language: str, k: int) -> list[tuple[str, float]]:
         """The best ``k`` passages in ``language`` for ``text``, with their BM25 scores."""
@@ -57,7 +66,8 @@ class Group:
     score: float  # fused (reciprocal rank) score of the best member
     dense: float  # best cosine similarity of any member
     hits: tuple[Hit, ...]
-    routed: float = 0.0  # similarity of the FAQ question that routed here (0: not routed)
+    faq: float = 0.0  # similarity of the closest FAQ question that points here (0: none among the closest)
+    lexical: float = 0.0  # best BM25 score of a member
 
 
 @dataclass(frozen=True)
@@ -67,28 +77,18 @@ class Retrieval:
     vector: list[float]
     groups: tuple[Group, ...]
     faq: float = 0.0  # similarity of the closest FAQ question
-
-    @property
-    def routed(self) -> bool:
-        """Whether an FAQ question was close enough to route this question."""
-        return any(g.routed for g in self.groups)
-
-    @property
-    def evidence(self) -> float:
-        """The strongest dense similarity found: the basis of the decline decision."""
-        return max((g.dense for g in self.groups), default=0.0)
+    faq_questions: tuple[tuple[str, str, float], ...] = ()  # the closest FAQ questions: (language, text, similarity)
+    unknown_words: float | None = None  # share of the question's words the knowledge never uses (None: no lexicon)
 
 
 class Retriever:
     """Dense retrieval through LangChain's Chroma store, lexical BM25, reciprocal rank fusion."""
 
-    def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24,
-                 min_faq: float = 1.0) -> None:
+    def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24) -> None:
         self.store = store
         self.embedder = embedder
         self.info = info
         self.candidates = candidates
-        self.min_faq = min_faq
         self.passages: dict[str, Passage] = {}
         self.versions: dict[str, list[Passage]] = {}  # group -> the passage and its translations
         self.lexical: LexicalIndex | None = None
@@ -112,14 +112,14 @@ class Retriever:
         self._faq_count = self._faq.count()
 
     def retrieve(self, query: str, lexical_query: str, language: str,
-                 vector: list[float] | None = None) -> Retrieval:
+                 vector: list[float] | None = None, exclude_faq: frozenset[str] = frozenset()) -> Retrieval:
         """Passage groups for a question, best first. ``query`` is embedded (the only embedding).
 
         Rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
         by their best sentence's similarity (a sentence can match where its passage is diluted),
-        BM25 over passages in the question's language, and the passages of the FAQ entries whose
-        questions are close enough to this one. ``vector`` is the
-        query's embedding when the caller computed it (several questions embedded at once)."""
+        BM25 over passages in the question's language, and the passages of the closest FAQ
+        questions. ``vector`` is the query's embedding when the caller computed it (several
+        questions embedded at once); ``exclude_faq`` leaves FAQ entries out (cross-validation)."""
         self.warm_up()
         vector = vector if vector is not None else self.embedder.embed_query(query)
         k = min(self.candidates, len(self.passages)) or 1
@@ -127,7 +127,7 @@ class Retriever:
                  self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]
         by_sentence = self._best_sentences(vector, k)
         lexical = self.lexical.search(lexical_query, language, k)
-        faq_best, routes = self._faq_routes(vector)
+        faq_best, routes, closest = self._faq_routes(vector, exclude_faq)
         routed = [(p.passage_id, sim) for key, sim in routes.items() for p in self.versions.get(key, [])]
         # Fuse at the level of groups, so that the translations of a passage count once: in each
         # ranking a group takes the rank of its first member.
@@ -146,26 +146,31 @@ class Retriever:
             if passage is not None:
                 members[passage.group].append(Hit(passage, fused[passage.group], cosine[pid], lex.get(pid, 0.0)))
         groups = [Group(key, fused[key], max(h.dense for h in hits),
-                        tuple(sorted(hits, key=lambda h: (-h.dense, -h.lexical))), routes.get(key, 0.0))
+                        tuple(sorted(hits, key=lambda h: (-h.dense, -h.lexical))), routes.get(key, 0.0),
+                        max(h.lexical for h in hits))
                   for key, hits in members.items()]
         groups.sort(key=lambda g: -g.score)
-        return Retrieval(vector, tuple(groups), faq_best)
+        return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language))
 
-    def _faq_routes(self, vector: list[float]) -> tuple[float, dict[str, float]]:
-        """The best FAQ similarity, and the passage groups of the FAQ matches above ``min_faq``."""
+    def _faq_routes(self, vector: list[float], exclude: frozenset[str]
+                    ) -> tuple[float, dict[str, float], tuple[tuple[str, str, float], ...]]:
+        """The best FAQ similarity, the passage groups of the closest FAQ questions (each with the
+        similarity of the closest question pointing to it), and those questions."""
         if not self._faq_count:
-            return 0.0, {}
-        got = self._faq.query(query_embeddings=[vector], n_results=min(8, self._faq_count),
-                              include=["metadatas", "distances"])
+            return 0.0, {}, ()
+        got = self._faq.query(query_embeddings=[vector], n_results=min(FAQ_NEIGHBOURS + 8 * len(exclude),
+                                                                        self._faq_count),
+                              include=["metadatas", "distances", "documents"])
         routes: dict[str, float] = {}
-        best = 0.0
-        for meta, distance in zip(got["metadatas"][0], got["distances"][0]):
+        closest = []
+        for meta, text, distance in zip(got["metadatas"][0], got["documents"][0], got["distances"][0]):
+            if meta["entry_id"] in exclude or len(closest) >= FAQ_NEIGHBOURS:
+                continue
             sim = 1.0 - distance
-            best = max(best, sim)
-            if sim >= self.min_faq:
-                for key in json.loads(meta["groups"]):
-                    routes.setdefault(key, sim)
-        return best, routes
+            closest.append((meta["language"], text, sim))
+            for key in json.loads(meta["groups"]):
+                routes.setdefault(key, sim)
+        return (closest[0][2] if closest else 0.0), routes, tuple(closest)
 
     def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """Passages ranked by their most similar sentence."""

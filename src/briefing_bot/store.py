@@ -1,13 +1,22 @@
 """The Chroma index: a local folder by default, a Chroma server when ``chroma_url`` is set.
 
-Each ingest writes a new *generation* (a passages and a sentences collection) and then switches a
-one-record manifest to it, so a failed ingest leaves the previous generation serving, intact.
-The manifest records the embedding model, so vectors of two models are never mixed.
+Each ingest writes a new *generation* (passages, sentences and FAQ collections) under a fresh id
+and then switches the manifest's ``active`` record to it in one write, so a failed or killed
+ingest leaves the previous generation serving, intact. The manifest records the embedding model,
+so vectors of two models are never mixed.
+
+Generations are never modified once active. A replaced generation stays readable for a grace
+period (servers answering from it switch to the new one within seconds, see
+``Pipeline.refresh``): just before the switch, the manifest records when it was *retired*, and
+``collect_garbage`` (run by ingests, under the ingest lock) drops it only once that is older than
+the grace period. Generations that were never active are orphans of a crashed ingest and are
+dropped by the next ingest; the active generation is never dropped.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -20,7 +29,8 @@ from .types import Passage, Sentence, Source
 
 BATCH = 500
 KINDS = ("passages", "sentences", "faq")  # the collections of one generation
-SCHEMA = 2  # the layout of a generation; an index of another layout is rebuilt
+SCHEMA = 3  # the layout of a generation; an index of another layout is rebuilt
+RETIRED = "retired:"  # manifest records "retired:<generation>": when that generation was replaced
 
 
 @dataclass(frozen=True)
@@ -93,20 +103,67 @@ class ChromaStore:
             return None
         return IndexInfo(**record["metadatas"][0])
 
-    def activate(self, info: IndexInfo) -> None:
-        """Make ``info`` the serving generation (one atomic write), then drop every other one."""
-        self._manifest().upsert(ids=["active"], embeddings=[[0.0]], metadatas=[asdict(info)])
-        self.drop_stale(keep=info.generation)
+    def activate(self, info: IndexInfo, previous: IndexInfo | None = None) -> None:
+        """Make ``info`` the serving generation. ``previous`` (the generation it replaces) is first
+        recorded as retired now, so that it is kept for the grace period; then the ``active``
+        record is switched, in one write. Nothing is deleted here."""
+        manifest = self._manifest()
+        if previous is not None and previous.generation != info.generation:
+            manifest.upsert(ids=[RETIRED + previous.generation], embeddings=[[0.0]],
+                            metadatas=[{"generation": previous.generation, "retired_at": time.time()}])
+        manifest.upsert(ids=["active"], embeddings=[[0.0]], metadatas=[asdict(info)])
 
-    def drop_stale(self, keep: str | None) -> None:
-        """Delete the collections of generations other than ``keep`` (e.g. left by a failed ingest)."""
-        for name in self._generation_collections():
-            if keep is None or not name.startswith(f"{self.prefix}_{keep}_"):
-                self.client.delete_collection(name)
+    def retired(self) -> dict[str, float]:
+        """Generations that were replaced, with the time (epoch seconds) they were replaced."""
+        got = self._manifest().get(include=["metadatas"])
+        return {m["generation"]: float(m["retired_at"]) for i, m in zip(got["ids"], got["metadatas"])
+                if i.startswith(RETIRED)}
 
-    def _generation_collections(self) -> list[str]:
-        names = [getattr(c, "name", c) for c in self.client.list_collections()]
-        return [n for n in names if n.startswith(f"{self.prefix}_g") and n.endswith(tuple(f"_{k}" for k in KINDS))]
+    def generations(self) -> dict[str, set[str]]:
+        """Every generation that has collections, with the kinds it has (a crashed ingest may
+        have left only some)."""
+        pattern = re.compile(rf"^{re.escape(self.prefix)}_(g\d{{14}}[0-9a-f]{{6}})_({'|'.join(KINDS)})$")
+        found: dict[str, set[str]] = {}
+        for collection in self.client.list_collections():
+            match = pattern.match(getattr(collection, "name", collection))
+            if match:
+                found.setdefault(match.group(1), set()).add(match.group(2))
+        return found
+
+    def collect_garbage(self, grace: float, keep: Iterable[str] = (), now: float | None = None) -> list[str]:
+        """Drop the generations that no reader can still be using: orphans of crashed ingests
+        (never active) and generations replaced more than ``grace`` seconds ago. The active
+        generation and those in ``keep`` are never dropped. Only call it while holding the
+        ingest lock (a generation being written looks like an orphan). Returns what was dropped."""
+        now = time.time() if now is None else now
+        active = self.active()
+        protected = set(keep) | ({active.generation} if active else set())
+        retired = self.retired()
+        dropped = []
+        for generation in sorted(self.generations()):
+            if generation in protected:
+                continue
+            if generation in retired and now - retired[generation] < grace:
+                continue  # a server may still be answering from it
+            self.drop_generation(generation)
+            dropped.append(generation)
+        remaining = self.generations()
+        stale = [RETIRED + g for g in retired if g not in protected and g not in remaining]
+        if stale:  # records of generations already gone
+            self._manifest().delete(ids=stale)
+        return dropped
+
+    def drop_generation(self, generation: str) -> None:
+        """Delete the collections of one generation (those that exist); never the active one."""
+        active = self.active()
+        if active is not None and active.generation == generation:
+            raise StoreError(f"Refusing to delete generation {generation}: it is the active index.")
+        for kind in KINDS:
+            try:
+                self.client.delete_collection(self._name(generation, kind))
+            except Exception as exc:
+                if not _missing(exc):
+                    raise
 
     # --- generations ------------------------------------------------------------------------
 
@@ -120,6 +177,10 @@ class ChromaStore:
 
     def _name(self, generation: str, kind: str) -> str:
         return f"{self.prefix}_{generation}_{kind}"
+
+    def count(self, generation: str, kind: str) -> int:
+        """How many records one collection of a generation holds."""
+        return self.collection(generation, kind).count()
 
     def collection(self, generation: str, kind: str):
         """The raw Chroma collection of a generation: ``kind`` is one of ``KINDS``."""
@@ -184,6 +245,11 @@ class ChromaStore:
             offset += BATCH * 4
 
 
+def _missing(exc: Exception) -> bool:
+    """Whether a Chroma error says that a collection does not exist."""
+    return type(exc).__name__ == "NotFoundError" or "does not exist" in str(exc)
+
+
 def passage_metadata(passage: Passage) -> dict:
     """A passage's metadata as Chroma stores it (flat scalars)."""
     return {
@@ -194,6 +260,7 @@ def passage_metadata(passage: Passage) -> dict:
         "original_id": passage.original_id,
         "sources": json.dumps([asdict(s) for s in passage.sources], ensure_ascii=False),
         "claims": json.dumps(passage.claims, ensure_ascii=False),
+        "views": json.dumps(passage.views, ensure_ascii=False), "dated": passage.dated,
     }
 
 
@@ -214,5 +281,7 @@ def passage_from_record(passage_id: str, text: str, meta: dict, sentences: tuple
         original_id=meta.get("original_id", ""),
         sources=tuple(Source(**s) for s in json.loads(meta.get("sources") or "[]")),
         claims=tuple(tuple(c) for c in json.loads(meta.get("claims") or "[]")),
+        views=tuple(tuple(v) for v in json.loads(meta.get("views") or "[]")),
+        dated=bool(meta.get("dated", False)),
         sentences=sentences,
     )

@@ -19,6 +19,15 @@ class Source:
 
 
 @dataclass(frozen=True)
+class Change:
+    """One entry of a document's changelog: when, what changed, and why."""
+
+    date: str
+    change: str
+    reason: str
+
+
+@dataclass(frozen=True)
 class Document:
     """One knowledge file and its metadata."""
 
@@ -34,6 +43,12 @@ class Document:
     translation_of: str = ""
     translation: str = ""  # "", "official" or "unofficial"
     notes: str = ""
+    changes: tuple[Change, ...] = ()
+
+    @property
+    def updated(self) -> str:
+        """The date of the document's last recorded change (else its publication date)."""
+        return max((c.date for c in self.changes), default=self.published)
 
 
 @dataclass(frozen=True)
@@ -52,7 +67,10 @@ class Passage:
     """A citable unit of a document, verbatim from its file.
 
     ``group`` is shared by a passage and its translations, so that they count once.
-    ``claims`` name figures on which sources disagree, as (name, value) pairs.
+    ``claims`` name figures on which sources disagree, as (name, value) pairs; a name
+    ``family/part`` ties related figures together. ``views`` tag a side of a contested topic, as
+    (topic, side) pairs. ``as_of`` is the date the facts are true as of: the passage's own
+    (``dated``: a count, quoted with its date) or its document's.
     """
 
     passage_id: str
@@ -72,6 +90,8 @@ class Passage:
     original_id: str = ""  # for a translated passage: the passage it translates
     sources: tuple[Source, ...] = ()
     claims: tuple[tuple[str, str], ...] = ()
+    views: tuple[tuple[str, str], ...] = ()
+    dated: bool = False
     sentences: tuple[Sentence, ...] = ()
 
 
@@ -107,10 +127,14 @@ class Citation:
 
 @dataclass(frozen=True)
 class Conflict:
-    """Sources disagree on ``claim``: each value with the citation numbers that state it."""
+    """Sources give several values of ``claim``: each value with the citation numbers that state
+    it. ``kind`` is "disagreement", or "changed" for a count that changed over time (values newest
+    first); ``as_of`` gives each value's date."""
 
     claim: str
     values: tuple[tuple[str, tuple[int, ...]], ...]
+    kind: str = "disagreement"
+    as_of: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -124,6 +148,8 @@ class Answer:
     citations: tuple[Citation, ...] = ()
     conflicts: tuple[Conflict, ...] = ()
     suggestions: tuple[str, ...] = ()
+    support: float = 0.0  # estimated chance that the answer is right (0 for a decline)
+    supported: str = ""  # "well" or "partly" (see ``Selector.level``)
     timings_ms: dict[str, float] = field(default_factory=dict)
 
     @property
@@ -147,7 +173,9 @@ class Answer:
         """The answer as JSON-ready data."""
         data = asdict(self)
         data["conflicts"] = [
-            {"claim": c.claim, "values": [{"value": v, "citations": list(ns)} for v, ns in c.values]}
+            {"claim": c.claim, "kind": c.kind,
+             "values": [{"value": v, "citations": list(ns), "as_of": (c.as_of[i] if i < len(c.as_of) else "")}
+                        for i, (v, ns) in enumerate(c.values)]}
             for c in self.conflicts
         ]
         return data

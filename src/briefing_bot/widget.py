@@ -1,15 +1,17 @@
 """The embeddable widget: ``/widget`` (a compact chat for an iframe), ``/embed.js`` (the one-line
-embed that adds a chat bubble) and the suggested questions they show."""
+embed that adds a chat bubble) and the suggested questions and labels they show, in the page's
+language (``/api/suggestions``)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from fastapi import FastAPI
+from fastapi import FastAPI, Query
 from fastapi.responses import FileResponse, JSONResponse, Response
 
 from . import messages
 from .config import Settings
+from .schemas import LANGUAGE_TAG_CHARS, SuggestionsOut, errors
 
 STATIC = Path(__file__).parent / "static"
 
@@ -45,8 +47,13 @@ def install(app: FastAPI, settings: Settings) -> None:
         response.headers["Cross-Origin-Resource-Policy"] = "cross-origin"
         return response
 
-    @app.get("/api/suggestions", summary="Suggested questions in a language")
-    def suggestions(language: str = "en") -> JSONResponse:
-        code = language.split("-")[0].lower()[:8]
-        code = code if code in messages.SUGGESTIONS else "en"
-        return JSONResponse({"language": code, "questions": list(messages.SUGGESTIONS[code])})
+    @app.get("/api/suggestions", summary="Suggested questions and the widget's labels in a language",
+             response_model=None, responses={200: {"model": SuggestionsOut, "description": "In that language"},
+                                             **errors(422, 429)})
+    def suggestions(language: str = Query("en", max_length=LANGUAGE_TAG_CHARS,
+                                          description="A language tag (fr, fr-FR...)")) -> JSONResponse:
+        """``language`` is a tag ("fr-FR"); an uncovered one gets English. ``labels`` are the
+        widget's words (plain text: the widget inserts them as text)."""
+        code = messages.page_language(language)
+        return JSONResponse({"language": code, "questions": list(messages.say(messages.SUGGESTIONS, code)),
+                             "labels": messages.labels(code)})

@@ -1,5 +1,6 @@
 // briefing-bot widget: a compact chat for an iframe. Everything from the server or the user is
-// inserted as text (textContent), never as HTML.
+// inserted as text (textContent), never as HTML. Its words come in the page's language from
+// api/suggestions (English until they arrive, or if they do not).
 (function () {
   "use strict";
   var RTL = { ar: 1, fa: 1, he: 1, ur: 1 };
@@ -10,6 +11,46 @@
   var suggest = document.getElementById("suggest");
   var history = [];
   var turn = 0;
+  var words = {};  // label key -> text in the page's language
+  var pageLanguage = "en";
+  // dates as the server writes them: "19 November 2025", Gregorian, digits 0-9
+  var DATE_LOCALE = { en: "en-GB", ar: "ar-u-nu-latn", fa: "fa-u-ca-gregory-nu-latn" };
+
+  function word(key, fallback) { return words[key] || fallback; }
+
+  // the widget's fixed words in the page's language (data-label: text; -placeholder, -aria: attributes)
+  function applyLabels(data) {
+    words = data.labels || {};
+    pageLanguage = data.language || "en";
+    document.documentElement.lang = pageLanguage;
+    // the chat, not the root, turns right to left: the root's left edge stays the scroll limit
+    document.querySelector(".bb-chat").dir = RTL[pageLanguage] ? "rtl" : "ltr";
+    if (words.widget_title) document.title = words.widget_title;
+    [["data-label", function (n, t) { n.textContent = t; }],
+     ["data-label-placeholder", function (n, t) { n.setAttribute("placeholder", t); }],
+     ["data-label-aria", function (n, t) { n.setAttribute("aria-label", t); }]].forEach(function (kind) {
+      Array.prototype.forEach.call(document.querySelectorAll("[" + kind[0] + "]"), function (node) {
+        var text = words[node.getAttribute(kind[0])];
+        if (text) kind[1](node, text);
+      });
+    });
+  }
+
+  // YYYY-MM-DD or YYYY-MM written out in the page's language; anything else as it is
+  function localDate(iso) {
+    var m = /^(\d{4})-(\d{2})(?:-(\d{2}))?$/.exec(iso || "");
+    if (!m || typeof Intl === "undefined") return iso;
+    var options = { year: "numeric", month: "long", timeZone: "UTC" };
+    if (m[3]) options.day = "numeric";
+    try {
+      return new Intl.DateTimeFormat(DATE_LOCALE[pageLanguage] || pageLanguage, options)
+        .format(new Date(Date.UTC(+m[1], +m[2] - 1, +(m[3] || 1))));
+    } catch (e) { return iso; }
+  }
+
+  function translationNote(kind) {
+    return kind === "official" || kind === "unofficial" ? word(kind, kind + " translation") : kind + " translation";
+  }
 
   function el(tag, cls, text) {
     var node = document.createElement(tag);
@@ -39,13 +80,14 @@
     var item = el("li");
     var details = el("details");
     details.id = id;
-    var summary = el("summary", "", "[" + c.n + "] " + c.title + (c.translation ? " (" + c.translation + " translation)" : ""));
+    var summary = el("summary", "", "[" + c.n + "] " + c.title + (c.translation ? " (" + translationNote(c.translation) + ")" : ""));
     details.appendChild(summary);
     details.appendChild(passage(c));
-    var meta = el("div", "bb-meta", [c.publisher, c.published, c.language].filter(Boolean).join(" · "));
+    var asOf = c.as_of ? word("as_of", "as of {date}").replace("{date}", localDate(c.as_of)) : "";
+    var meta = el("div", "bb-meta", [c.publisher, localDate(c.published), c.language, asOf].filter(Boolean).join(" · "));
     if (/^https?:\/\//.test(c.url)) {
       meta.appendChild(document.createTextNode(" · "));
-      var link = el("a", "", "original");
+      var link = el("a", "", word("original", "original"));
       link.href = c.url; link.target = "_blank"; link.rel = "noopener noreferrer";
       meta.appendChild(link);
     }
@@ -74,6 +116,11 @@
       body.appendChild(a);
     });
     msg.appendChild(body);
+    if (data.answered && data.supported) {
+      var badge = el("span", "bb-support bb-support-" + data.supported, words["support_" + data.supported] || "");
+      badge.title = String(data.support);
+      msg.appendChild(badge);
+    }
     if (data.suggestions && data.suggestions.length) showSuggestions(data.suggestions);
     if (data.citations && data.citations.length) {
       var list = el("ol", "bb-cites");
@@ -107,14 +154,14 @@
       return response.json().then(function (data) { return { ok: response.ok, data: data }; });
     }).then(function (result) {
       if (!result.ok) {
-        var text = (result.data && result.data.error && result.data.error.message) || "Something went wrong.";
+        var text = (result.data && result.data.error && result.data.error.message) || word("error", "Something went wrong.");
         add(el("li", "bb-msg bb-bot bb-error", text));
         return;
       }
       history.push({ role: "user", content: question }, { role: "assistant", content: result.data.answer });
       render(result.data);
     }).catch(function () {
-      add(el("li", "bb-msg bb-bot bb-error", "The service cannot be reached. Please try again."));
+      add(el("li", "bb-msg bb-bot bb-error", word("unreachable", "The service cannot be reached. Please try again.")));
     }).then(function () { send.disabled = false; input.focus(); });
   }
 
@@ -125,6 +172,6 @@
   var language = (new URLSearchParams(location.search).get("lang") || navigator.language || "en");
   fetch("api/suggestions?language=" + encodeURIComponent(language))
     .then(function (r) { return r.json(); })
-    .then(function (data) { showSuggestions(data.questions || []); })
+    .then(function (data) { applyLabels(data); showSuggestions(data.questions || []); })
     .catch(function () {});
 })();

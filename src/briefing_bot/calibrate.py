@@ -1,0 +1,206 @@
+"""Fit the answer-selection parameters (``selection.Selector``) of an embedding model on labelled
+questions, by cross-validation: ``briefing-bot calibrate``.
+
+Labelled questions are the FAQ's question variants (each answered by its entry's passages; when one
+is asked, its own entry is left out of FAQ routing, as for a question nobody wrote down) and a
+training file of further questions, answerable (with their passages) and out of scope. Folds
+keep an FAQ entry, or the questions answered by one passage, together. The steps:
+
+1. a logistic regression says which candidate sentences lie in an answering passage;
+2. two more, on each question's best candidates as ranked by the first out of fold, say whether
+   the question is answerable and whether its best candidate is right; the cross-validated
+   probabilities of the second are mapped by isotonic regression to the share of right answers:
+   the answer's ``support``;
+3. the decline threshold (on the chance that the knowledge answers) maximises the mean of the
+   share of answerable questions answered and of out-of-scope ones declined; the "well
+   supported" cut-off is the lowest support at which answers were right at least 95% of the time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from .errors import BriefingBotError
+from .faq import load_faq
+from .knowledge import load_knowledge
+from .selection import Candidate, Logistic, Selector, question_row
+
+TARGET_PRECISION = 0.95  # answers at or above the "well supported" cut-off are right this often
+FOLDS = 5
+
+
+@dataclass(frozen=True)
+class Labelled:
+    """A question with the passage groups that answer it (none: out of scope)."""
+
+    question: str
+    history: tuple[dict, ...]
+    gold: frozenset[str]
+    fold: str  # questions with the same key stay in one fold
+    exclude_faq: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the bot saw for one labelled question."""
+
+    candidates: list[Candidate]
+    unknown_words: float | None
+
+
+def labelled_questions(knowledge_dir: Path, train: Path | None) -> list[Labelled]:
+    """The FAQ's variants and the training file's questions, labelled with their answering groups."""
+    passages = load_knowledge(knowledge_dir).passages
+    items = [Labelled(q.text, (), frozenset(q.groups), f"faq:{q.entry_id}", frozenset({q.entry_id}))
+             for q in load_faq(knowledge_dir, passages)[0]]
+    if train is None:
+        return items
+    by_doc: dict[str, list] = {}
+    for p in passages:
+        by_doc.setdefault(p.doc_id, []).append(p)
+    for number, line in enumerate(Path(train).read_text(encoding="utf-8").splitlines(), 1):
+        if not line.strip():
+            continue
+        row = json.loads(line)
+        gold = set()
+        for ref in row.get("gold", []):
+            found = [p for p in by_doc.get(ref["doc"], []) if ref["contains"] in p.text]
+            if len(found) != 1:
+                raise BriefingBotError(f"{train}:{number}: {ref} matches {len(found)} passages (it must match one).")
+            gold.add(found[0].group)
+        if row.get("answerable", True) and not gold:
+            raise BriefingBotError(f"{train}:{number}: an answerable question needs its 'gold' passages.")
+        fold = "+".join(sorted(gold)) or f"out:{number}"
+        items.append(Labelled(row["q"], tuple(row.get("history") or ()), frozenset(gold), fold))
+    return items
+
+
+def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | None = None
+            ) -> list[Asked]:
+    """The candidates of every labelled question, as the bot would see them."""
+    pipeline.warm_up(calibrated=False)
+    answerer = pipeline.answerer
+    prepared = [pipeline.prepare(item.question, list(item.history)) for item in items]
+    vectors = pipeline.embedder.embed_queries([p.query for p in prepared], progress)
+    found = []
+    for item, p, vector in zip(items, prepared, vectors):
+        retrieval = answerer.retriever.retrieve(p.query, p.query, p.language, vector, item.exclude_faq)
+        found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language), retrieval.unknown_words))
+    return found
+
+
+def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLDS) -> Selector:
+    """Fit a ``Selector`` for ``model``; its ``report`` holds the cross-validated figures."""
+    from sklearn.isotonic import IsotonicRegression
+    from sklearn.model_selection import GroupKFold
+
+    keys = sorted({item.fold for item in items})
+    splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(items)),
+                                                   groups=[keys.index(item.fold) for item in items]))
+    # 1. which candidate answers: out-of-fold rankings, as for questions never seen
+    rows: list[tuple[float, ...]] = [()] * len(items)
+    right = np.zeros(len(items))
+    for train, test in splits:
+        candidate = _logistic([_candidate_rows(items[i], asked[i].candidates) for i in train])
+        for i in test:
+            rows[i], right[i] = _question_row(candidate, items[i], asked[i])
+    answerable = np.array([bool(item.gold) for item in items])
+    has = np.array([bool(r) for r in rows])
+    # 2. does the knowledge answer it, and is the best candidate right: out-of-fold probabilities
+    chance, rightness = np.zeros(len(items)), np.zeros(len(items))
+    for train, test in splits:
+        train, test = [i for i in train if has[i]], [i for i in test if has[i]]
+        for labels, out in ((answerable, chance), (right, rightness)):
+            model = _logistic([[(rows[i], labels[i]) for i in train]], balanced=labels is answerable)
+            out[test] = model.probabilities([rows[i] for i in test])
+    # 3. the support: the share of right answers at each rightness (isotonic); the thresholds
+    curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(rightness, right)
+    support = curve.predict(rightness) * has
+    real = np.array([not item.exclude_faq for item in items])  # the training file's questions
+    min_answerable, table = _threshold(chance * has, right, answerable)
+    answered = chance * has >= min_answerable
+    well = _cut_off(np.where(answered, support, 0.0), right)
+    report = {
+        "questions": len(items), "answerable": int(answerable.sum()), "out_of_scope": int((~answerable).sum()),
+        "folds": folds,
+        "cv_top_candidate_right": round(float(right[answerable].mean()), 3),
+        "cv_answered": round(float(answered[answerable].mean()), 3),
+        "cv_answered_training_file": round(float(answered[answerable & real].mean()), 3),
+        "cv_answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
+        "cv_decline_accuracy": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else None,
+        "cv_right_when_well_supported": round(float(right[answered & (support >= well)].mean()), 3)
+        if (answered & (support >= well)).any() else None,
+        "cv_share_well_supported": round(float((answered & (support >= well))[answerable].mean()), 3),
+        "thresholds": table,
+    }
+    everything = [i for i in range(len(items)) if has[i]]
+    return Selector(model=model,
+                    candidate=_logistic([_candidate_rows(item, a.candidates) for item, a in zip(items, asked)]),
+                    answerable=_logistic([[(rows[i], answerable[i]) for i in everything]], balanced=True),
+                    right=_logistic([[(rows[i], right[i]) for i in everything]]),
+                    curve_x=tuple(round(float(x), 6) for x in curve.X_thresholds_),
+                    curve_y=tuple(round(float(y), 6) for y in curve.y_thresholds_),
+                    min_answerable=min_answerable, well_supported=well, report=report)
+
+
+def _candidate_rows(item: Labelled, found: list[Candidate]) -> list[tuple[tuple[float, ...], bool]]:
+    """(features, lies in an answering passage) of each candidate."""
+    return [(c.features, c.passage.group in item.gold) for c in found]
+
+
+def _question_row(candidate: Logistic, item: Labelled, asked: Asked) -> tuple[tuple[float, ...], bool]:
+    """The question-level features, and whether the best candidate is right."""
+    if not asked.candidates:
+        return (), False
+    ranked = sorted(zip(candidate.probabilities([c.features for c in asked.candidates]), asked.candidates),
+                    key=lambda x: -x[0])
+    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words),
+            ranked[0][1].passage.group in item.gold)
+
+
+def _logistic(groups: list[list[tuple[tuple[float, ...], bool]]], balanced: bool = False) -> Logistic:
+    """A logistic regression on standardised features, over the (features, label) rows of ``groups``
+    (``balanced``: both classes weigh the same, however rare one is)."""
+    from sklearn.linear_model import LogisticRegression
+
+    rows = [row for group in groups for row in group]
+    x = np.array([r[0] for r in rows], dtype=float)
+    y = np.array([r[1] for r in rows], dtype=int)
+    mean, scale = x.mean(axis=0), x.std(axis=0)
+    scale[scale == 0] = 1.0
+    regression = LogisticRegression(C=1.0, max_iter=2000, class_weight="balanced" if balanced else None)
+    regression.fit((x - mean) / scale, y)
+    return Logistic(tuple(round(float(w), 6) for w in regression.coef_[0]), round(float(regression.intercept_[0]), 6),
+                    tuple(round(float(m), 6) for m in mean), tuple(round(float(v), 6) for v in scale))
+
+
+def _threshold(chance: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> tuple[float, list[dict]]:
+    """The decline threshold with the best mean of the share of answerable questions answered and
+    the share of out-of-scope ones declined (both count the same, as in the bot's targets), and the
+    table of thresholds."""
+    table, best = [], (-1.0, 0.0)
+    for t in np.round(np.arange(0.02, 0.99, 0.02), 2):
+        answered = chance >= t
+        answer_rate = float(answered[answerable].mean())
+        decline_rate = float((~answered)[~answerable].mean()) if (~answerable).any() else 1.0
+        table.append({"min_answerable": float(t), "answered": round(answer_rate, 3),
+                      "answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
+                      "declined": round(decline_rate, 3)})
+        if (answer_rate + decline_rate) / 2 > best[0]:
+            best = ((answer_rate + decline_rate) / 2, float(t))
+    return best[1], table
+
+
+def _cut_off(support: np.ndarray, right: np.ndarray) -> float:
+    """The lowest support at or above which answers (support > 0) were right ``TARGET_PRECISION``
+    of the time."""
+    for t in sorted(set(np.round(support[support > 0], 6))):
+        above = support >= t
+        if right[above].mean() >= TARGET_PRECISION:
+            return round(float(t), 6)
+    return 1.0

@@ -1,0 +1,153 @@
+"""Which sentences answer a question, and how well the answer is supported.
+
+A first logistic model scores every candidate sentence from a few features (its similarity to the
+question, its passage's, FAQ routing, shared words, whether its form fits the question's type...).
+Two more judge the whole answer from the best candidates (``QUESTION_FEATURES``: how likely they
+are, how similar the question is to anything in the knowledge): whether the knowledge answers the
+question at all (below ``min_answerable`` the bot declines), and whether the answer is right,
+which a calibration curve turns into the answer's ``support``: the estimated chance that it is right. All of it is fitted on labelled questions by
+``briefing-bot calibrate`` (``calibrate.py``) and stored per embedding model in
+``calibration/<model>.json``; nothing here is set by hand but ``keep_ratio``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from .errors import ConfigError
+from .types import Passage, Sentence
+
+FEATURES = (
+    "sentence",       # cosine similarity of the question and the sentence
+    "passage",        # best cosine similarity of the question and the passage (any translation)
+    "faq",            # similarity of the closest FAQ question that points to the passage
+    "lexical",        # share of the question's words in the sentence (same language only)
+    "bm25",           # the passage's BM25 score, relative to the best passage's
+    "rank",           # 1 / (1 + rank of the passage in the fused ranking)
+    "fits",           # how well the sentence's form fits the question's type (a number for "how many"...)
+    "misfit",         # the question has a type that the sentence does not fit
+    "caption",        # the sentence is a photo caption
+    "sentence_gap",   # the sentence's similarity minus the best candidate's
+    "passage_gap",    # the passage's similarity minus the best passage's
+    "faq_gap",        # the FAQ similarity minus the best FAQ similarity
+)
+
+
+QUESTION_FEATURES = (
+    "best",           # the best candidate's probability
+    "second",         # the second best's
+    "sentence",       # the best candidate's features "sentence", "passage", "faq", "fits", "misfit"
+    "passage",
+    "faq",
+    "fits",
+    "misfit",
+    "closest_faq",    # the similarity of the closest FAQ question
+    "unknown_words",  # the share of the question's words that the knowledge in its language never uses
+    "no_lexicon",     # the question's language has no knowledge passages (unknown_words is then 0)
+)
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A sentence that could answer the question, with its feature vector (``FEATURES``)."""
+
+    passage: Passage
+    sentence: Sentence
+    features: tuple[float, ...]
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """A logistic regression over standardised features."""
+
+    weights: tuple[float, ...]
+    bias: float
+    mean: tuple[float, ...]
+    scale: tuple[float, ...]
+
+    def probabilities(self, rows: list[tuple[float, ...]]) -> list[float]:
+        if not rows:
+            return []
+        x = (np.asarray(rows, dtype=float) - np.asarray(self.mean)) / np.asarray(self.scale)
+        return [1.0 / (1.0 + math.exp(-v)) for v in x @ np.asarray(self.weights) + self.bias]
+
+
+@dataclass(frozen=True)
+class Selector:
+    """The fitted parameters: which candidate answers (``candidate``), whether the knowledge answers
+    the question at all (``answerable``, declined below ``min_answerable``), and whether the answer
+    is right (``right``, mapped by the isotonic curve to the ``support``; "well supported" from
+    ``well_supported``)."""
+
+    model: str
+    candidate: Logistic
+    answerable: Logistic
+    right: Logistic
+    curve_x: tuple[float, ...]  # the ``right`` model's probability ...
+    curve_y: tuple[float, ...]  # ... and the share of right answers at it (isotonic, cross-validated)
+    min_answerable: float
+    well_supported: float  # answers at or above this support were right >= 95% of the time
+    keep_ratio: float = 0.85  # a further sentence is quoted when its probability is this close to the best
+    features: tuple[str, ...] = FEATURES
+    question_features: tuple[str, ...] = QUESTION_FEATURES
+    report: dict = field(default_factory=dict)  # how the fit went (cross-validated figures)
+
+    def probabilities(self, rows: list[tuple[float, ...]]) -> list[float]:
+        """The probability that each candidate (a feature row) answers the question."""
+        return self.candidate.probabilities(rows)
+
+    def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None
+              ) -> tuple[float, float]:
+        """(the chance that the knowledge answers the question, the answer's support) from the
+        candidates ranked best first as (probability, features) and the share of unknown words;
+        (0, 0) without candidates."""
+        if not ranked:
+            return 0.0, 0.0
+        row = question_row(ranked, unknown_words)
+        support = float(np.interp(self.right.probabilities([row])[0], self.curve_x, self.curve_y))
+        return self.answerable.probabilities([row])[0], support
+
+    def level(self, support: float) -> str:
+        """"well" or "partly" supported."""
+        return "well" if support >= self.well_supported else "partly"
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None) -> tuple[float, ...]:
+    """The question-level features (``QUESTION_FEATURES``) from the ranked candidates."""
+    (best, top), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
+    at = {name: top[i] for i, name in enumerate(FEATURES)}
+    return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"],
+            at["faq"] - at["faq_gap"], unknown_words or 0.0, float(unknown_words is None))
+
+
+def calibration_file(model: str) -> Path:
+    """Where the parameters of ``model`` are kept in the package."""
+    return Path(str(resources.files("briefing_bot") / "calibration" / f"{model.replace('/', '--')}.json"))
+
+
+def load_selector(model: str, path: Path | None = None) -> Selector:
+    """The parameters fitted for ``model`` (or read from ``path``). A model that was never
+    calibrated gets the default model's, until ``briefing-bot calibrate`` is run for it."""
+    path = path or calibration_file(model)
+    if not path.is_file():
+        path = calibration_file("embeddinggemma-300m")
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        for name in ("candidate", "answerable", "right"):
+            data[name] = Logistic(**{k: tuple(v) if isinstance(v, list) else v for k, v in data[name].items()})
+        selector = Selector(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
+    except (OSError, ValueError, TypeError, KeyError) as exc:
+        raise ConfigError(f"Cannot read the calibration {path}: {exc}. Run 'briefing-bot calibrate'.") from None
+    if selector.features != FEATURES or selector.question_features != QUESTION_FEATURES:
+        raise ConfigError(f"The calibration {path} was fitted on other features; run 'briefing-bot calibrate'.")
+    return selector

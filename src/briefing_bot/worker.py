@@ -1,0 +1,263 @@
+"""The answer worker: the pipeline behind a bounded queue, supervised.
+
+- One worker thread warms the pipeline up (503 "starting" meanwhile), then answers the questions
+  waiting in the queue, embedding those that arrived together in one batch (micro-batching keeps
+  latency flat under concurrent load on 2 cores). Between batches, at most every 2 s, it picks up
+  a new index generation (``Pipeline.refresh``).
+- The queue holds ``queue_size`` questions; beyond it a question is refused at once
+  (``Overloaded``: 503 with Retry-After). Waiting costs no thread: callers await an asyncio future.
+- A question not answered within ``timeout`` seconds gets ``TimedOut`` (504) and is dropped from
+  the queue if the worker has not started on it yet.
+- A batch that fails is answered again question by question, so that one bad question fails alone.
+- If the worker dies (an exception at warm-up or in its loop), a supervisor restarts it with
+  backoff (1 s, doubling, at most 30 s); meanwhile ``health()`` says "degraded" with the reason and
+  questions get ``Unavailable`` (503).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+import time
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from typing import Callable
+
+from .errors import BriefingBotError, IndexNotReady, InvalidQuestion
+from .logs import event
+from .types import Answer
+
+MAX_BATCH = 16
+REFRESH_EVERY = 2.0  # seconds between two checks for a new index generation (pipeline.REFRESH_SECONDS)
+IDLE_WAIT = 1.0  # the worker wakes up this often when idle (to refresh, to stop)
+
+
+class Overloaded(BriefingBotError):
+    """Too many questions are waiting; try again in a few seconds."""
+
+
+class TimedOut(BriefingBotError):
+    """The question was not answered in time; its work was dropped."""
+
+
+class Unavailable(IndexNotReady):
+    """The service cannot answer now (starting, or its worker failed and is being restarted)."""
+
+
+@dataclass
+class Job:
+    question: object
+    history: object
+    future: Future = field(default_factory=Future)
+    queued: float = field(default_factory=time.monotonic)
+
+
+def check_text(question: object, history: object) -> None:
+    """Refuse text that cannot be stored or sent back (lone surrogates from broken JSON escapes)."""
+    texts = [question] if isinstance(question, str) else []
+    if isinstance(history, list):
+        texts += [t.get("content") for t in history if isinstance(t, dict) and isinstance(t.get("content"), str)]
+    for text in texts:
+        try:
+            text.encode("utf-8")
+        except UnicodeEncodeError:
+            raise InvalidQuestion("The question or its history contains invalid characters (a lone "
+                                  "surrogate). Send valid UTF-8 text.") from None
+
+
+class AnswerService:
+    """See the module's documentation. ``on_answer(answer, seconds)`` is told of every answer
+    delivered (recording, metrics); ``on_ready()`` when the worker is (again) ready."""
+
+    def __init__(self, pipeline, *, queue_size: int = 32, timeout: float = 30.0, max_batch: int = MAX_BATCH,
+                 on_answer: Callable[[Answer, float], None] | None = None,
+                 on_refused: Callable[[str], None] = lambda _reason: None,
+                 on_ready: Callable[[], None] = lambda: None,
+                 on_restart: Callable[[], None] = lambda: None,
+                 progress=None) -> None:
+        self.pipeline = pipeline
+        self.queue: queue.Queue[Job] = queue.Queue(maxsize=queue_size)
+        self.timeout = timeout
+        self.max_batch = max_batch
+        self.on_answer = on_answer
+        self.on_refused = on_refused
+        self.on_ready = on_ready
+        self.on_restart = on_restart
+        self.progress = progress
+        self.ready = threading.Event()
+        self.state = "starting"  # starting, ok, degraded
+        self.reason = "building the index"
+        self.restarts = 0
+        self.busy_since: float | None = None
+        self._current: list[Job] = []
+        self._stop = threading.Event()
+        self._supervisor: threading.Thread | None = None
+        self._worker: threading.Thread | None = None
+
+    # --- life cycle -----------------------------------------------------------------------------
+
+    def start(self) -> None:
+        if self._supervisor is None:
+            self._supervisor = threading.Thread(target=self._supervise, name="answers-supervisor", daemon=True)
+            self._supervisor.start()
+
+    def stop(self, wait: float = 5.0) -> None:
+        self._stop.set()
+        if self._supervisor is not None:
+            self._supervisor.join(wait)
+
+    def _supervise(self) -> None:
+        backoff = 1.0
+        while not self._stop.is_set():
+            self._worker = threading.Thread(target=self._work, name="answers", daemon=True)
+            self._worker.start()
+            self._worker.join()
+            if self._stop.is_set():
+                break
+            was_ready = self.ready.is_set()
+            self.ready.clear()
+            self.state = "degraded"
+            if was_ready:
+                backoff = 1.0
+            self.restarts += 1
+            self.on_restart()
+            event("worker_died", f"The answer worker stopped: {self.reason}. Restarting it in {backoff:.0f} s.",
+                  logging.ERROR, reason=self.reason, restarts=self.restarts)
+            failure = Unavailable(f"The service cannot answer right now ({self.reason}); try again in a minute.")
+            for job in self._current:  # the batch it was answering
+                if not job.future.done():
+                    job.future.set_exception(failure)
+            self._current = []
+            self._fail_waiting(failure)
+            if self._stop.wait(backoff):
+                break
+            backoff = min(backoff * 2, 30.0)
+
+    def _work(self) -> None:
+        try:
+            if self.progress is not None:
+                self.pipeline.warm_up(progress=self.progress, notify=lambda m: event("warm_up", m))
+            else:
+                self.pipeline.warm_up()
+        except BaseException as exc:  # noqa: BLE001 - the supervisor restarts the worker
+            self.reason = f"cannot load the index: {type(exc).__name__}: {exc}"
+            return
+        self.state, self.reason = "ok", ""
+        self.ready.set()
+        event("worker_ready", "The answer worker is ready.", restarts=self.restarts)
+        self.on_ready()
+        try:
+            self._loop()
+        except BaseException as exc:  # noqa: BLE001 - the supervisor restarts the worker
+            self.reason = f"the answer worker crashed: {type(exc).__name__}: {exc}"
+        finally:
+            self.busy_since = None
+
+    def _loop(self) -> None:
+        while not self._stop.is_set():
+            try:
+                first = self.queue.get(timeout=IDLE_WAIT)
+            except queue.Empty:
+                self._refresh()
+                continue
+            batch = [first]
+            while len(batch) < self.max_batch:
+                try:
+                    batch.append(self.queue.get_nowait())
+                except queue.Empty:
+                    break
+            self._refresh()  # before answering: a new ingest is live within REFRESH_EVERY seconds
+            jobs = [job for job in batch if job.future.set_running_or_notify_cancel()]  # timed out: dropped
+            if not jobs:
+                continue
+            self.busy_since, self._current = time.monotonic(), jobs
+            for job, result in zip(jobs, self._answer(jobs)):
+                if isinstance(result, BaseException):
+                    job.future.set_exception(result)
+                else:
+                    job.future.set_result(result)
+            self.busy_since, self._current = None, []
+
+    def _refresh(self) -> bool:
+        """Pick up a new index generation (at most every REFRESH_EVERY seconds); never raises."""
+        refresh = getattr(self.pipeline, "refresh", None)
+        if refresh is None:
+            return False
+        try:
+            switched = bool(refresh(every=REFRESH_EVERY, notify=lambda m: event("index", m)))
+        except Exception as exc:  # noqa: BLE001 - keep answering from the index that is loaded
+            event("refresh_failed", f"Cannot check the index for updates: {exc!r}", logging.WARNING)
+            return False
+        if switched:
+            self.on_ready()  # a new generation: readers (metrics) look at it again
+        return switched
+
+    def _answer(self, jobs: list[Job]) -> list[Answer | BaseException]:
+        try:
+            return list(self.pipeline.ask_many([(job.question, job.history) for job in jobs]))
+        except Exception as batch_error:  # noqa: BLE001 - retry one by one: only the bad one fails
+            if len(jobs) > 1:
+                event("batch_failed", f"A batch of {len(jobs)} failed ({batch_error!r}); answering its "
+                      "questions one by one.", logging.WARNING)
+            results: list[Answer | BaseException] = []
+            for job in jobs:
+                try:
+                    results.append(self.pipeline.ask(job.question, job.history))
+                except Exception as exc:  # noqa: BLE001 - this question's own error
+                    results.append(exc)
+            return results
+
+    def _fail_waiting(self, error: BaseException) -> None:
+        while True:
+            try:
+                job = self.queue.get_nowait()
+            except queue.Empty:
+                return
+            if job.future.set_running_or_notify_cancel():
+                job.future.set_exception(error)
+
+    # --- asking ---------------------------------------------------------------------------------
+
+    def health(self) -> tuple[str, str]:
+        """("ok" | "starting" | "degraded", reason)."""
+        worker = self._worker
+        if self.ready.is_set() and worker is not None and not worker.is_alive() and not self._stop.is_set():
+            return "degraded", "the answer worker stopped"
+        busy = self.busy_since
+        if self.ready.is_set() and busy is not None and time.monotonic() - busy > self.timeout:
+            return "degraded", f"the answer worker has been busy with one batch for {time.monotonic() - busy:.0f} s"
+        return self.state, self.reason
+
+    async def answer(self, question: object, history: object = None) -> Answer:
+        """Answer one question (awaits the worker without holding a thread). Raises
+        ``InvalidQuestion``, ``Unavailable``, ``Overloaded`` or ``TimedOut``."""
+        check_text(question, history)
+        status, reason = self.health()
+        if status != "ok":
+            self.on_refused("unavailable")
+            if status == "starting":
+                raise Unavailable("The index is being built; try again in a minute.")
+            raise Unavailable(f"The service cannot answer right now ({reason}); try again in a minute.")
+        job = Job(question, history)
+        try:
+            self.queue.put_nowait(job)
+        except queue.Full:
+            self.on_refused("overloaded")
+            raise Overloaded("Too many questions are waiting; try again in a few seconds.") from None
+        waiting = asyncio.wrap_future(job.future)
+        try:
+            answer = await asyncio.wait_for(waiting, self.timeout)
+        except asyncio.TimeoutError:
+            job.future.cancel()  # dropped if the worker has not started on it
+            self.on_refused("timeout")
+            event("timeout", f"A question was not answered within {self.timeout:g} s; its work was dropped.",
+                  logging.WARNING)
+            raise TimedOut(f"The question was not answered within {self.timeout:g} s; try again.") from None
+        if self.on_answer is not None:
+            try:
+                await asyncio.to_thread(self.on_answer, answer, time.monotonic() - job.queued)
+            except Exception as exc:  # noqa: BLE001 - an answer is delivered even if recording fails
+                event("record_failed", f"Cannot record an answer: {exc!r}", logging.ERROR)
+        return answer
