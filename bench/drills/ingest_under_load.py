@@ -2,7 +2,7 @@
 requests and time until the new document is answerable.
 
     .venv/bin/python bench/drills/ingest_under_load.py [--model default|fast|fake] [--knowledge small|full|DIR]
-        [--clients 10] [--ingests 1] [--settle 5]
+        [--clients 10] [--ingests 1] [--settle 5] [--chroma-server]
 
 It copies the knowledge folder into a temporary folder with a fresh index, starts the server
 (``briefing-bot serve`` on 127.0.0.1, or the runner with the fake embedder) and waits until it is
@@ -10,7 +10,8 @@ ready (the first build), lets ``--clients`` threads ask POST /api/ask without pa
 of ``--ingests`` rounds, drops a new document into the copy, runs an ingest
 (``briefing-bot ingest``, or the runner with the fake embedder) and asks the new document's question
 every 0.2 s until an answer cites it. The clients keep asking until ``--settle`` seconds after the
-last round. Everything stops by itself; the temporary folder is removed.
+last round. With ``--chroma-server`` the index lives in a ``chroma run`` server on 127.0.0.1.
+Everything stops by itself; the temporary folder is removed.
 
 Expected: 0 failed requests; the server switches to each new index within REFRESH_SECONDS (2 s) of
 its ingest finishing, plus the batch of questions it is answering at that moment (from its log);
@@ -33,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from support import (NEW_DOC, NEW_DOC_ID, NEW_QUESTION, ROOT, ask, cites, environment, percentile,  # noqa: E402
-                     prepare, questions, runner, start_server, stop, table)
+                     prepare, questions, runner, start_chroma, start_server, stop, table)
 
 
 def switches(log: Path) -> list[float]:
@@ -60,12 +61,14 @@ def main() -> None:
     parser.add_argument("--settle", type=float, default=5.0, help="seconds of load after the last round")
     parser.add_argument("--answerable-within", type=float, default=60.0,
                         help="give up waiting for a new document after this many seconds")
+    parser.add_argument("--chroma-server", action="store_true", help="use a `chroma run` server on 127.0.0.1")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder (for inspection)")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="briefing-bot-drill-"))
     knowledge = prepare(work, args.knowledge)
-    env = environment(work, args.model)
+    chroma, chroma_url = start_chroma(work) if args.chroma_server else (None, "")
+    env = environment(work, args.model, **({"BRIEFING_BOT_CHROMA_URL": chroma_url} if chroma_url else {}))
     asked = questions(args.knowledge)
     server = None
     results: list[tuple[float, int, float]] = []  # (time, status, seconds)
@@ -122,6 +125,7 @@ def main() -> None:
         stop_clients.set()
         time.sleep(0.1)
         stop(server)
+        stop(chroma)
         if not args.keep:
             import shutil
 
@@ -134,9 +138,10 @@ def main() -> None:
     ok = [s for _, status, s in results if status == 200]
     statuses = Counter(status for _, status, _ in results)
     wall = (results[-1][0] - results[0][0]) if results else 0.0
-    print(f"machine: {machine()}\nmodel: {args.model}, knowledge: {args.knowledge}, {args.clients} clients; "
+    print(f"machine: {machine()}\nmodel: {args.model}, knowledge: {args.knowledge}, index: "
+          f"{'chroma server ' + chroma_url if chroma_url else 'local folder'}, {args.clients} clients; "
           f"server ready after {ready:.1f} s (first build included)\n")
-    print(table(["ingest", "document added", "ingest s", "exit", "server switched after ingest s",
+    print(table(["ingest", "document added", "ingest s", "exit", "server switched, s after the ingest ended",
                  "answerable after ingest s"], rounds))
     print()
     print(table(["requests", "failed", "statuses", "throughput req/s", "p50 s", "p95 s", "max s", "mean s"],
