@@ -263,6 +263,38 @@ def test_an_unexpected_error_is_a_json_500_for_that_question_only(settings, tmp_
     assert error_of(responses[1])["code"] == "internal_error" and "request" in error_of(responses[1])["message"]
 
 
+def test_an_index_that_cannot_be_read_is_503_and_health_says_why(settings, tmp_path, monkeypatch):
+    """As when the Chroma server is stopped under traffic (bench/drills/chroma_outage.py): questions
+    get a 503 JSON error with Retry-After, not a 500; health says degraded with the reason; once the
+    index can be read again, questions are answered without a restart."""
+    import httpx
+
+    pipeline = Pipeline(settings, embedder=FakeEmbedder())
+    client = client_for(settings, pipeline, feedback_db=tmp_path / "f.sqlite", raise_server_exceptions=False, **ROOMY)
+    assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+    def refused(*_args, **_kwargs):
+        raise httpx.ConnectError("[Errno 111] Connection refused")  # as Chroma's HTTP client does
+
+    chroma = pipeline.store.client._server  # what every collection of the index calls
+    for name in ("_query", "_get", "_count"):
+        monkeypatch.setattr(chroma, name, refused)
+    failed = client.post("/api/ask", json={"question": QUESTION})
+    assert failed.status_code == 503 and failed.headers["Retry-After"].isdigit()
+    assert error_of(failed)["code"] == "unavailable" and "Connection refused" in error_of(failed)["message"]
+    health = client.get("/api/health")
+    assert health.status_code == 503 and health.json()["status"] == "degraded"
+    assert "Connection refused" in health.json()["detail"]
+    refused_at_once = client.post("/api/ask", json={"question": QUESTION})
+    assert refused_at_once.status_code == 503 and error_of(refused_at_once)["code"] == "unavailable"
+    monkeypatch.undo()  # the server is back
+    deadline = time.time() + 10
+    while client.get("/api/health").status_code != 200 and time.time() < deadline:
+        time.sleep(0.05)
+    assert client.get("/api/health").json()["status"] == "ok"
+    assert client.post("/api/ask", json={"question": QUESTION}).status_code == 200
+
+
 def test_concurrent_questions_are_embedded_in_batches(settings, tmp_path):
     sizes: list[int] = []
 

@@ -221,6 +221,8 @@ def test_a_twenty_turn_conversation_on_the_chat_page(site, browser):
         box.press("Enter")
         page.wait_for_function(f"document.querySelectorAll('[data-testid=\"bot\"]').length >= {turn + 1}",
                                timeout=20_000)
+        # the event's last step empties the box: typing before it would lose the next question
+        page.wait_for_function("(box) => box.value === ''", arg=box.element_handle(), timeout=20_000)
         deadline = time.time() + 10
         while len(joins) == before and time.time() < deadline:
             time.sleep(0.05)

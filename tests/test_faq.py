@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from briefing_bot.faq import load_faq
+from briefing_bot.faq import load_faq, pointed_sentences
 from briefing_bot.knowledge import load_knowledge
 
 FAQ = """title: Lines to take
@@ -44,3 +44,46 @@ def test_changing_the_faq_updates_the_index(pipeline, knowledge, embedder):
                                               encoding="utf-8")
     report = pipeline.ingest()
     assert not report.unchanged and embedder.embedded == 1
+
+
+NOTE = """---
+title: Test note
+publisher: Test publisher
+url: https://example.org/note
+published: 2025-10-26
+language: en
+kind: article
+---
+
+The delegations met in the main hall of the conference centre. Seventy-two signatories put their names to the treaty.
+"""
+
+NOTE_FAQ = """entries:
+  - id: signatories
+    answers:
+      - doc: note.en
+        contains: "Seventy-two signatories"
+    questions:
+      en: ["What was the final tally?"]
+"""
+
+
+def test_faq_answers_point_at_sentences_aligned_across_translations(knowledge):
+    (knowledge / "note.en.md").write_text(NOTE, encoding="utf-8")
+    (knowledge / "lines.faq.yaml").write_text(NOTE_FAQ, encoding="utf-8")
+    passages = load_knowledge(knowledge).passages
+    note = next(p for p in passages if p.doc_id == "note.en")
+    assert pointed_sentences(note, "Seventy-two signatories") == (1,)
+    assert pointed_sentences(note, "conference centre. Seventy") == (0, 1)
+    assert pointed_sentences(note, "not in it") == ()
+    questions, problems = load_faq(knowledge, passages)
+    assert problems == [] and questions[0].sentences == ((note.group, 1),)
+
+
+def test_the_sentence_an_faq_answer_points_at_is_quoted(pipeline, knowledge):
+    (knowledge / "note.en.md").write_text(NOTE, encoding="utf-8")
+    (knowledge / "lines.faq.yaml").write_text(NOTE_FAQ, encoding="utf-8")
+    pipeline.ingest()
+    answer = pipeline.ask("What was the final tally?")  # no word in common with either sentence
+    assert answer.answered
+    assert answer.citations[0].quote == "Seventy-two signatories put their names to the treaty."

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from briefing_bot.errors import InvalidQuestion
+from briefing_bot.errors import InvalidQuestion, StoreError
 from briefing_bot.types import Answer
 from briefing_bot.worker import AnswerService, Overloaded, TimedOut, Unavailable
 
@@ -187,6 +187,54 @@ def test_a_worker_that_dies_while_serving_is_restarted(stub):
     assert service.restarts == 1
     ready(service)  # ...and the worker is back
     assert run(service.answer("q")).answer == "a: q"
+    service.stop()
+
+
+class StubStore:
+    """``ping`` fails while ``down`` (a Chroma server stopped)."""
+
+    def __init__(self) -> None:
+        self.down = False
+
+    def ping(self) -> None:
+        if self.down:
+            raise StoreError("Cannot read the index at http://127.0.0.1:8000 ([Errno 111] Connection refused).")
+
+
+def test_an_index_that_cannot_be_read_is_unavailable_until_it_can(stub):
+    stub.store = StubStore()
+    service = ready(AnswerService(stub))
+    answer_many, answer_one = stub.ask_many, stub.ask
+
+    def ask_many(requests):
+        if stub.store.down:  # what the Chroma client raises when its server is gone
+            raise ConnectionRefusedError(111, "Connection refused")
+        return answer_many(requests)
+
+    def ask(question, history=None):
+        if stub.store.down:
+            raise ConnectionRefusedError(111, "Connection refused")
+        return answer_one(question, history)
+
+    stub.ask_many, stub.ask = ask_many, ask
+    stub.store.down = True
+    with pytest.raises(StoreError, match="Connection refused") as failed:
+        run(service.answer("q"))  # a StoreError (503), not the client's error (500)
+    assert failed.type is StoreError
+    status, reason = service.health()
+    assert status == "degraded" and reason.startswith("Cannot read the index at http://127.0.0.1:8000")
+    asked = len(stub.batches)
+    with pytest.raises(Unavailable, match="Connection refused"):
+        run(service.answer("q"))  # refused at once while it is down
+    assert len(stub.batches) == asked
+    stub.store.down = False
+    deadline = time.time() + 5
+    while service.health()[0] != "ok" and time.time() < deadline:
+        time.sleep(0.01)
+    assert service.health() == ("ok", "") and run(service.answer("q")).answer == "a: q"
+    with pytest.raises(RuntimeError):  # an error while the index can be read is still a bug (500)
+        run(service.answer("boom"))
+    assert service.health() == ("ok", "")
     service.stop()
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 from battery import DOCUMENTED, cases  # noqa: E402
-from common import start  # noqa: E402
+from common import rss_mb, start  # noqa: E402
 
 
 def send(url: str, method: str, path: str, body: bytes, headers: dict) -> tuple[int, bytes]:
@@ -120,7 +120,8 @@ def main() -> int:
     if server is not None:
         server.should_exit = True
     total = sum(sum(c.values()) for c in rows.values())
-    print(f"bad inputs against {url}: {total} requests\n")
+    print(f"bad inputs against {url}: {total} requests" + ("" if args.url else
+          f"; peak RSS {rss_mb(peak=True):.0f} MB (this process, which serves too)") + "\n")
     print("| category | requests | statuses |\n|---|---|---|")
     for category, counts in rows.items():
         statuses = ", ".join(f"{status or 'closed'}: {n}" for status, n in sorted(counts.items()))

@@ -3,6 +3,8 @@ tests' deterministic embedder, a small knowledge folder), and read the process's
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import socket
 import sys
 import tempfile
@@ -15,10 +17,11 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 
 
-def rss_mb() -> float:
-    """Resident memory of this process, MB."""
+def rss_mb(peak: bool = False) -> float:
+    """Resident memory of this process (``peak``: its highest so far), MB."""
+    field = "VmHWM:" if peak else "VmRSS:"
     for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field):
             return int(line.split()[1]) / 1024
     return 0.0
 
@@ -38,6 +41,7 @@ def start(delay: float = 0.0, **overrides) -> tuple[str, object]:
             return super().ask_many(requests)
 
     tmp = Path(tempfile.mkdtemp(prefix="briefing-bot-drill-"))
+    atexit.register(shutil.rmtree, tmp, ignore_errors=True)
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION, **overrides)
     app = create_app(settings, Slow(settings, embedder=FakeEmbedder()))

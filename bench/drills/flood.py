@@ -121,8 +121,9 @@ def main() -> int:
         p = lambda q: latencies[min(len(latencies) - 1, int(q * len(latencies)))]  # noqa: E731
         print(f"\n| answered | p50 s | p95 s | max s | mean s |\n|---|---|---|---|---|\n| {len(latencies)} | "
               f"{p(0.5):.3f} | {p(0.95):.3f} | {latencies[-1]:.3f} | {statistics.mean(latencies):.3f} |")
-    print(f"\n| max queue depth seen | RSS before MB | RSS after MB | growth MB |\n|---|---|---|---|\n"
-          f"| {depth['max']:.0f} | {rss_before:.0f} | {rss_after:.0f} | {rss_after - rss_before:+.0f} |"
+    print("\n| max queue depth seen | RSS before MB | RSS after MB | growth MB | peak RSS MB |\n|---|---|---|---|---|\n"
+          f"| {depth['max']:.0f} | {rss_before:.0f} | {rss_after:.0f} | {rss_after - rss_before:+.0f} | "
+          f"{rss_mb(peak=True):.0f} |"
           + ("  (RSS of this process, which serves too)" if not args.url else ""))
     print(f"\nrule (only 200, or 429/503 JSON with Retry-After; no other 5xx): "
           f"{'PASS' if not bad else f'FAIL ({len(bad)} answers break it)'}")

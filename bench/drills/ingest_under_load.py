@@ -33,8 +33,8 @@ from datetime import datetime
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from support import (NEW_DOC, NEW_DOC_ID, NEW_QUESTION, ROOT, ask, cites, environment, percentile,  # noqa: E402
-                     prepare, questions, runner, start_chroma, start_server, stop, table)
+from support import (NEW_DOC, NEW_DOC_ID, NEW_QUESTION, ROOT, ask, cites, environment, peak_rss_mb,  # noqa: E402
+                     percentile, prepare, questions, runner, start_chroma, start_server, stop, table)
 
 
 def switches(log: Path) -> list[float]:
@@ -74,6 +74,7 @@ def main() -> None:
     results: list[tuple[float, int, float]] = []  # (time, status, seconds)
     failures: list[str] = []
     rounds: list[list[object]] = []
+    server_peak = 0.0
     lock = threading.Lock()
     stop_clients = threading.Event()
     try:
@@ -121,6 +122,7 @@ def main() -> None:
             if answerable is None:
                 failures.append(f"{doc_id} not answerable within {args.answerable_within:g} s of its ingest")
         time.sleep(args.settle)
+        server_peak = peak_rss_mb(server.pid)
     finally:
         stop_clients.set()
         time.sleep(0.1)
@@ -144,10 +146,11 @@ def main() -> None:
     print(table(["ingest", "document added", "ingest s", "exit", "server switched, s after the ingest ended",
                  "answerable after ingest s"], rounds))
     print()
-    print(table(["requests", "failed", "statuses", "throughput req/s", "p50 s", "p95 s", "max s", "mean s"],
+    print(table(["requests", "failed", "statuses", "throughput req/s", "p50 s", "p95 s", "max s", "mean s",
+                 "server peak RSS MB"],
                 [[len(results), len(results) - len(ok), dict(statuses), f"{len(results) / wall:.1f}" if wall else "-",
                   f"{percentile(ok, 0.5):.3f}", f"{percentile(ok, 0.95):.3f}", f"{max(ok, default=0):.3f}",
-                  f"{statistics.mean(ok):.3f}" if ok else "-"]]))
+                  f"{statistics.mean(ok):.3f}" if ok else "-", f"{server_peak:.0f}"]]))
     if failures:
         print("\nFailures (first 10):\n" + "\n".join(f"  - {f}" for f in failures[:10]))
     sys.exit(1 if failures else 0)

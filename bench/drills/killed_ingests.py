@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import re
 import signal
 import subprocess
 import sys
@@ -31,7 +32,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from support import ROOT, environment, prepare, questions, runner, start_chroma, stop, table  # noqa: E402
+from support import ROOT, environment, peak_rss_mb, prepare, questions, runner, start_chroma, stop, table  # noqa: E402
 
 
 PHASES = ("switched", "writing", "locked", "switched", "writing")  # see runner.py's phase lines
@@ -82,6 +83,7 @@ def main() -> None:
     rng = random.Random(args.seed)
     failures: list[str] = []
     rows: list[list[object]] = []
+    peaks: list[float] = []  # peak RSS of each ingest, MB
     try:
         def run_ingest(rebuild: bool = True) -> tuple[subprocess.CompletedProcess, float]:
             command = runner("ingest", args.model, *(["--rebuild"] if rebuild else []))
@@ -89,6 +91,7 @@ def main() -> None:
             child.stdout.readline()  # "start": index opened, model loaded
             began = time.monotonic()
             out, err = child.communicate(timeout=7200)
+            peaks.extend(float(m) for m in re.findall(r"peak_rss_mb=(\d+)", out))
             return subprocess.CompletedProcess(command, child.returncode, out, err), time.monotonic() - began
 
         first, _ = run_ingest(rebuild=False)
@@ -114,6 +117,7 @@ def main() -> None:
             else:  # the others: at a random moment
                 time.sleep(rng.uniform(0, duration * 1.25))  # a few land after the switch, or after the end
             delay = time.monotonic() - began
+            peaks.append(peak_rss_mb(child.pid))  # 0 if it has already exited
             finished = child.poll() is not None
             if not finished:
                 os.kill(child.pid, signal.SIGKILL)
@@ -162,6 +166,8 @@ def main() -> None:
     print(table(["recovering ingest", "exit", "seconds", "generations kept", "orphans", "answers"],
                 [["--rebuild", final.returncode, f"{seconds:.2f}", kept, len(leftovers),
                   "yes" if final_answer.answered else "no"]]))
+    print(f"\npeak RSS: {max(peaks, default=0):.0f} MB (the largest ingest), {peak_rss_mb(os.getpid()):.0f} MB "
+          "(this process, which reads the index after each kill)")
     if final.stderr.strip():
         print("\nrecovering ingest said:\n" + "\n".join(f"  {line}" for line in final.stderr.strip().splitlines()[-5:]))
     if failures:

@@ -5,7 +5,8 @@ real model (``--model default|fast|FOLDER``) or the unit tests' instant fake emb
     python bench/drills/runner.py serve --model fake --port 7861
 
 ``ingest`` opens the index and loads the model first, then prints ``start`` (so that a drill can
-time a kill within the ingest proper), ingests, and prints ``done <seconds>`` and a summary. On the
+time a kill within the ingest proper), ingests, and prints ``done <seconds>`` and a summary (with
+its peak resident memory, ``peak_rss_mb=``). On the
 way it prints ``phase locked`` (lock taken), ``phase writing`` (new generation created) and
 ``phase switched`` (manifest switched, before the clean-up), so that a drill can kill it at those
 points. It exits 1 with the message of a library error (as ``briefing-bot ingest`` does).
@@ -85,8 +86,11 @@ def main() -> None:
     except BriefingBotError as exc:
         print(f"Error: {exc}", file=sys.stderr, flush=True)
         sys.exit(1)
+    peak = next((int(line.split()[1]) / 1024 for line in Path("/proc/self/status").read_text().splitlines()
+                 if line.startswith("VmHWM:")), 0.0)
     print(f"done {time.monotonic() - started:.2f} generation={report.info.generation} embedded={report.embedded} "
-          f"reused={report.reused} dropped={len(report.dropped)} warnings={len(report.warnings)}", flush=True)
+          f"reused={report.reused} dropped={len(report.dropped)} warnings={len(report.warnings)} "
+          f"peak_rss_mb={peak:.0f}", flush=True)
 
 
 if __name__ == "__main__":

@@ -115,16 +115,25 @@ def start_server(env: dict[str, str], model: str, log: Path, ready_within: float
             with urllib.request.urlopen(url + "/api/health", timeout=2) as response:
                 if response.status == 200:
                     return server, url
-        except (OSError, urllib.error.HTTPError):
+        except urllib.error.HTTPError as exc:  # 503: starting, or degraded (its worker cannot start)
+            try:
+                health = json.loads(exc.read())
+            except ValueError:
+                health = {}
+            if health.get("status") == "degraded" and health.get("restarts", 0) >= 3:
+                stop(server)
+                raise SystemExit(f"the server cannot start: {health.get('detail')}") from None
+        except OSError:
             pass
         time.sleep(0.5)
     stop(server)
     raise SystemExit(f"the server was not ready within {ready_within:g} s")
 
 
-def start_chroma(work: Path, ready_within: float = 60) -> tuple[subprocess.Popen, str]:
-    """A ``chroma run`` server on a free loopback port, storing in ``work``."""
-    port = free_port()
+def start_chroma(work: Path, ready_within: float = 60, port: int | None = None) -> tuple[subprocess.Popen, str]:
+    """A ``chroma run`` server on a loopback port (a free one unless ``port`` is given, as when a
+    drill restarts it), storing in ``work``/chroma-server."""
+    port = port or free_port()
     chroma = Path(sys.executable).with_name("chroma")
     server = subprocess.Popen([str(chroma), "run", "--path", str(work / "chroma-server"), "--host", "127.0.0.1",
                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
@@ -138,6 +147,17 @@ def start_chroma(work: Path, ready_within: float = 60) -> tuple[subprocess.Popen
             time.sleep(0.3)
     stop(server)
     raise SystemExit(f"chroma run did not start within {ready_within:g} s")
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The peak resident memory (VmHWM) of a running process, MB; 0 when it cannot be read."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def stop(process: subprocess.Popen | None) -> None:
@@ -154,21 +174,30 @@ def stop(process: subprocess.Popen | None) -> None:
 
 def ask(url: str, question: str, timeout: float = 60.0) -> tuple[int, float, dict]:
     """POST /api/ask: (status, seconds, body); status 0 when the connection failed."""
+    status, seconds, parsed, _headers = exchange(url, question, timeout)
+    return status, seconds, parsed
+
+
+def exchange(url: str, question: str, timeout: float = 60.0) -> tuple[int, float, dict, dict[str, str]]:
+    """POST /api/ask: (status, seconds, body, headers with lower-case names); status 0 when the
+    connection failed, and a body that is not JSON as ``{"raw": its first 200 characters}``."""
     body = json.dumps({"question": question, "history": []}).encode()
     request = urllib.request.Request(url + "/api/ask", body, {"Content-Type": "application/json"})
     start = time.perf_counter()
+    headers: dict[str, str] = {}
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:
             status, data = response.status, response.read()
+            headers = {k.lower(): v for k, v in response.headers.items()}
     except urllib.error.HTTPError as exc:
-        status, data = exc.code, exc.read()
+        status, data, headers = exc.code, exc.read(), {k.lower(): v for k, v in exc.headers.items()}
     except OSError:
         status, data = 0, b""
     try:
         parsed = json.loads(data) if data else {}
     except ValueError:
         parsed = {"raw": data[:200].decode(errors="replace")}
-    return status, time.perf_counter() - start, parsed
+    return status, time.perf_counter() - start, parsed, headers
 
 
 def cites(body: dict, doc_id: str) -> bool:

@@ -100,7 +100,7 @@ class Answerer:
         best_lexical = max(g.lexical for g in groups) or 1.0
         rows = []
         for rank, group, passage in chosen:
-            for sentence in passage.sentences:
+            for position, sentence in enumerate(passage.sentences):
                 if sentence.sentence_id in sims and len(sentence.text) >= self.scoring.min_quote_chars:
                     overlap = (len(terms & set(tokens(sentence.text, language))) / len(terms)
                                if passage.language == language and terms else 0.0)
@@ -109,7 +109,8 @@ class Answerer:
                     rows.append(Candidate(passage, sentence, (
                         sim, group.dense, group.faq, overlap, group.lexical / best_lexical, 1.0 / (1 + rank), fit,
                         float(wanted in TYPED) * (1.0 - fit), float(passage.kind == "caption"),
-                        sim - best_sentence, group.dense - best_passage, group.faq - retrieval.faq)))
+                        sim - best_sentence, group.dense - best_passage, group.faq - retrieval.faq,
+                        retrieval.faq_sentences.get((group.key, position), 0.0))))
         return rows
 
     def rank(self, candidates: list[Candidate]) -> list[Quote]:

@@ -6,13 +6,14 @@ is asked, its own entry is left out of FAQ routing, as for a question nobody wro
 training file of further questions, answerable (with their passages) and out of scope. Folds
 keep an FAQ entry, or the questions answered by one passage, together. The steps:
 
-1. a logistic regression says which candidate sentences lie in an answering passage;
+1. a logistic regression says which candidate sentences state the answer (the sentences that
+   the FAQ entry or the training question points at);
 2. two more, on each question's best candidates as ranked by the first out of fold, say whether
    the question is answerable and whether its best candidate is right; the cross-validated
    probabilities of the second are mapped by isotonic regression to the share of right answers:
    the answer's ``support``;
 3. the decline threshold (on the chance that the knowledge answers) maximises the mean of the
-   share of answerable questions answered and of out-of-scope ones declined; the "well
+   share of answerable questions answered right and of out-of-scope ones declined; the "well
    supported" cut-off is the lowest support at which answers were right at least 95% of the time.
 """
 
@@ -26,7 +27,7 @@ from typing import Callable
 import numpy as np
 
 from .errors import BriefingBotError
-from .faq import load_faq
+from .faq import load_faq, pointed_sentences
 from .knowledge import load_knowledge
 from .selection import Candidate, Logistic, Selector, question_row
 
@@ -36,13 +37,23 @@ FOLDS = 5
 
 @dataclass(frozen=True)
 class Labelled:
-    """A question with the passage groups that answer it (none: out of scope)."""
+    """A question with the passage groups that answer it (none: out of scope) and, in them, the
+    sentences (group, position) that state the answer."""
 
     question: str
     history: tuple[dict, ...]
     gold: frozenset[str]
     fold: str  # questions with the same key stay in one fold
     exclude_faq: frozenset[str] = frozenset()
+    sentences: frozenset[tuple[str, int]] = frozenset()
+
+    def answers(self, candidate: Candidate) -> bool:
+        """Whether ``candidate`` states the answer (any sentence of a gold passage when the
+        answering sentences are not known)."""
+        group = candidate.passage.group
+        if not self.sentences:
+            return group in self.gold
+        return (group, candidate.passage.sentences.index(candidate.sentence)) in self.sentences
 
 
 @dataclass(frozen=True)
@@ -56,7 +67,8 @@ class Asked:
 def labelled_questions(knowledge_dir: Path, train: Path | None) -> list[Labelled]:
     """The FAQ's variants and the training file's questions, labelled with their answering groups."""
     passages = load_knowledge(knowledge_dir).passages
-    items = [Labelled(q.text, (), frozenset(q.groups), f"faq:{q.entry_id}", frozenset({q.entry_id}))
+    items = [Labelled(q.text, (), frozenset(q.groups), f"faq:{q.entry_id}", frozenset({q.entry_id}),
+                      frozenset(q.sentences))
              for q in load_faq(knowledge_dir, passages)[0]]
     if train is None:
         return items
@@ -67,16 +79,18 @@ def labelled_questions(knowledge_dir: Path, train: Path | None) -> list[Labelled
         if not line.strip():
             continue
         row = json.loads(line)
-        gold = set()
+        gold, sentences = set(), set()
         for ref in row.get("gold", []):
             found = [p for p in by_doc.get(ref["doc"], []) if ref["contains"] in p.text]
             if len(found) != 1:
                 raise BriefingBotError(f"{train}:{number}: {ref} matches {len(found)} passages (it must match one).")
             gold.add(found[0].group)
+            sentences.update((found[0].group, i) for i in pointed_sentences(found[0], ref["contains"]))
         if row.get("answerable", True) and not gold:
             raise BriefingBotError(f"{train}:{number}: an answerable question needs its 'gold' passages.")
         fold = "+".join(sorted(gold)) or f"out:{number}"
-        items.append(Labelled(row["q"], tuple(row.get("history") or ()), frozenset(gold), fold))
+        items.append(Labelled(row["q"], tuple(row.get("history") or ()), frozenset(gold), fold,
+                              sentences=frozenset(sentences)))
     return items
 
 
@@ -116,8 +130,8 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     for train, test in splits:
         train, test = [i for i in train if has[i]], [i for i in test if has[i]]
         for labels, out in ((answerable, chance), (right, rightness)):
-            model = _logistic([[(rows[i], labels[i]) for i in train]], balanced=labels is answerable)
-            out[test] = model.probabilities([rows[i] for i in test])
+            judge = _logistic([[(rows[i], labels[i]) for i in train]], balanced=labels is answerable)
+            out[test] = judge.probabilities([rows[i] for i in test])
     # 3. the support: the share of right answers at each rightness (isotonic); the thresholds
     curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(rightness, right)
     support = curve.predict(rightness) * has
@@ -149,12 +163,13 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
 
 
 def _candidate_rows(item: Labelled, found: list[Candidate]) -> list[tuple[tuple[float, ...], bool]]:
-    """(features, lies in an answering passage) of each candidate."""
-    return [(c.features, c.passage.group in item.gold) for c in found]
+    """(features, states the answer) of each candidate."""
+    return [(c.features, item.answers(c)) for c in found]
 
 
 def _question_row(candidate: Logistic, item: Labelled, asked: Asked) -> tuple[tuple[float, ...], bool]:
-    """The question-level features, and whether the best candidate is right."""
+    """The question-level features, and whether the best candidate is right (it lies in an
+    answering passage: an answer quotes up to three sentences, so the passage is the unit)."""
     if not asked.candidates:
         return (), False
     ranked = sorted(zip(candidate.probabilities([c.features for c in asked.candidates]), asked.candidates),
@@ -180,19 +195,20 @@ def _logistic(groups: list[list[tuple[tuple[float, ...], bool]]], balanced: bool
 
 
 def _threshold(chance: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> tuple[float, list[dict]]:
-    """The decline threshold with the best mean of the share of answerable questions answered and
-    the share of out-of-scope ones declined (both count the same, as in the bot's targets), and the
-    table of thresholds."""
+    """The decline threshold with the best mean of the share of answerable questions answered
+    right and the share of out-of-scope ones declined (both count the same, as in the bot's
+    targets), and the table of thresholds."""
     table, best = [], (-1.0, 0.0)
     for t in np.round(np.arange(0.02, 0.99, 0.02), 2):
         answered = chance >= t
         answer_rate = float(answered[answerable].mean())
         decline_rate = float((~answered)[~answerable].mean()) if (~answerable).any() else 1.0
+        right_rate = float((answered & (right == 1))[answerable].mean())
         table.append({"min_answerable": float(t), "answered": round(answer_rate, 3),
-                      "answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
+                      "answered_right": round(right_rate, 3),
                       "declined": round(decline_rate, 3)})
-        if (answer_rate + decline_rate) / 2 > best[0]:
-            best = ((answer_rate + decline_rate) / 2, float(t))
+        if (right_rate + decline_rate) / 2 > best[0]:
+            best = ((right_rate + decline_rate) / 2, float(t))
     return best[1], table
 
 

@@ -238,7 +238,7 @@ def calibrate(train: Path, out: Path | None, model: str | None) -> None:
     click.echo(f"{r['questions']} labelled questions ({r['answerable']} answerable, {r['out_of_scope']} out of "
                f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n"
                f"  decline below {selector.min_answerable:.2f}: {r['cv_answered']} of answerable questions "
-               f"answered ({r['cv_answered_right']} from a labelled passage), {r['cv_decline_accuracy']} of "
+               f"answered ({r['cv_answered_right']} with the labelled answer), {r['cv_decline_accuracy']} of "
                f"out-of-scope ones declined\n"
                f"  'well supported' from {selector.well_supported:.2f}: right {r['cv_right_when_well_supported']} "
                f"of the time, {r['cv_share_well_supported']} of answerable questions\n"

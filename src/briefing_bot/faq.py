@@ -16,13 +16,25 @@ FAQ_SUFFIX = ".faq.yaml"
 
 @dataclass(frozen=True)
 class FaqQuestion:
-    """One question variant of an FAQ entry, with the passage groups that answer it."""
+    """One question variant of an FAQ entry, with the passage groups that answer it and, in
+    them, the sentences (group, position in the passage) that its answers point at."""
 
     question_id: str
     entry_id: str
     language: str
     text: str
     groups: tuple[str, ...]
+    sentences: tuple[tuple[str, int], ...] = ()
+
+
+def pointed_sentences(passage: Passage, contains: str) -> tuple[int, ...]:
+    """The positions of the sentences of ``passage`` that overlap the text ``contains`` (the same
+    positions in every translation: translations are aligned sentence by sentence)."""
+    start = passage.text.find(contains)
+    if start < 0:
+        return ()
+    end = start + len(contains)
+    return tuple(i for i, s in enumerate(passage.sentences) if s.start < end and s.end > start)
 
 
 def faq_files(root: Path) -> list[Path]:
@@ -59,7 +71,7 @@ def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], li
                 problems.append(f"{where}: duplicate FAQ id.")
                 continue
             seen.add(entry_id)
-            groups, broken = [], False
+            groups, sentences, broken = [], [], False
             for answer in entry["answers"]:
                 doc, contains = str((answer or {}).get("doc", "")), str((answer or {}).get("contains", ""))
                 found = [p for p in by_doc.get(doc, []) if contains and contains in p.text]
@@ -69,11 +81,14 @@ def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], li
                     broken = True
                 else:
                     groups.append(found[0].group)
+                    sentences.extend((found[0].group, i) for i in pointed_sentences(found[0], contains))
             if broken or not groups:
                 continue
             for language, variants in entry["questions"].items():
                 for text in variants if isinstance(variants, list) else [variants]:
                     if isinstance(text, str) and text.strip():
-                        qid = content_id(entry_id, str(language), text.strip(), *groups)
-                        questions.append(FaqQuestion(qid, entry_id, str(language), text.strip(), tuple(groups)))
+                        qid = content_id(entry_id, str(language), text.strip(), *groups,
+                                         *(f"{g}#{i}" for g, i in sentences))
+                        questions.append(FaqQuestion(qid, entry_id, str(language), text.strip(), tuple(groups),
+                                                     tuple(sentences)))
     return questions, problems

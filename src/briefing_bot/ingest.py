@@ -199,7 +199,8 @@ def _rows(passages: list[Passage], faq: list[FaqQuestion]) -> dict[str, list[tup
         "sentences": [(s.sentence_id, s.text, sentence_metadata(p, s), (embed_title(p), s.text))
                       for p in passages for s in p.sentences],
         "faq": [(q.question_id, q.text, {"entry_id": q.entry_id, "language": q.language,
-                                         "groups": json.dumps(q.groups)}, q.text) for q in faq],
+                                         "groups": json.dumps(q.groups),
+                                         "sentences": json.dumps(q.sentences)}, q.text) for q in faq],
     }
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter, defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .language import tokens
 from .store import ChromaStore, IndexInfo
@@ -79,6 +79,8 @@ class Retrieval:
     faq: float = 0.0  # similarity of the closest FAQ question
     faq_questions: tuple[tuple[str, str, float], ...] = ()  # the closest FAQ questions: (language, text, similarity)
     unknown_words: float | None = None  # share of the question's words the knowledge never uses (None: no lexicon)
+    faq_sentences: dict[tuple[str, int], float] = field(default_factory=dict)  # (group, sentence
+    # position) -> similarity of the closest FAQ question whose answer points at that sentence
 
 
 class Retriever:
@@ -127,7 +129,7 @@ class Retriever:
                  self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]
         by_sentence = self._best_sentences(vector, k)
         lexical = self.lexical.search(lexical_query, language, k)
-        faq_best, routes, closest = self._faq_routes(vector, exclude_faq)
+        faq_best, routes, sentence_routes, closest = self._faq_routes(vector, exclude_faq)
         routed = [(p.passage_id, sim) for key, sim in routes.items() for p in self.versions.get(key, [])]
         # Fuse at the level of groups, so that the translations of a passage count once: in each
         # ranking a group takes the rank of its first member.
@@ -150,18 +152,21 @@ class Retriever:
                         max(h.lexical for h in hits))
                   for key, hits in members.items()]
         groups.sort(key=lambda g: -g.score)
-        return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language))
+        return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language),
+                         sentence_routes)
 
     def _faq_routes(self, vector: list[float], exclude: frozenset[str]
-                    ) -> tuple[float, dict[str, float], tuple[tuple[str, str, float], ...]]:
-        """The best FAQ similarity, the passage groups of the closest FAQ questions (each with the
-        similarity of the closest question pointing to it), and those questions."""
+                    ) -> tuple[float, dict[str, float], dict[tuple[str, int], float], tuple[tuple[str, str, float], ...]]:
+        """The best FAQ similarity, the passage groups and the sentences that the closest FAQ
+        questions point at (each with the similarity of the closest question pointing there),
+        and those questions."""
         if not self._faq_count:
-            return 0.0, {}, ()
+            return 0.0, {}, {}, ()
         got = self._faq.query(query_embeddings=[vector], n_results=min(FAQ_NEIGHBOURS + 8 * len(exclude),
                                                                         self._faq_count),
                               include=["metadatas", "distances", "documents"])
         routes: dict[str, float] = {}
+        sentences: dict[tuple[str, int], float] = {}
         closest = []
         for meta, text, distance in zip(got["metadatas"][0], got["documents"][0], got["distances"][0]):
             if meta["entry_id"] in exclude or len(closest) >= FAQ_NEIGHBOURS:
@@ -170,7 +175,9 @@ class Retriever:
             closest.append((meta["language"], text, sim))
             for key in json.loads(meta["groups"]):
                 routes.setdefault(key, sim)
-        return (closest[0][2] if closest else 0.0), routes, tuple(closest)
+            for key, position in json.loads(meta.get("sentences", "[]")):
+                sentences.setdefault((key, position), sim)
+        return (closest[0][2] if closest else 0.0), routes, sentences, tuple(closest)
 
     def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """Passages ranked by their most similar sentence."""

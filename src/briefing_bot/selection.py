@@ -36,6 +36,7 @@ FEATURES = (
     "sentence_gap",   # the sentence's similarity minus the best candidate's
     "passage_gap",    # the passage's similarity minus the best passage's
     "faq_gap",        # the FAQ similarity minus the best FAQ similarity
+    "faq_sentence",   # similarity of the closest FAQ question whose answer points at this very sentence
 )
 
 
@@ -47,6 +48,7 @@ QUESTION_FEATURES = (
     "faq",
     "fits",
     "misfit",
+    "faq_sentence",   # the best candidate's "faq_sentence"
     "closest_faq",    # the similarity of the closest FAQ question
     "unknown_words",  # the share of the question's words that the knowledge in its language never uses
     "no_lexicon",     # the question's language has no knowledge passages (unknown_words is then 0)
@@ -126,7 +128,7 @@ def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: f
     """The question-level features (``QUESTION_FEATURES``) from the ranked candidates."""
     (best, top), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
     at = {name: top[i] for i, name in enumerate(FEATURES)}
-    return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"],
+    return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"], at["faq_sentence"],
             at["faq"] - at["faq_gap"], unknown_words or 0.0, float(unknown_words is None))
 
 

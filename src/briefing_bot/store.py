@@ -103,6 +103,11 @@ class ChromaStore:
             return None
         return IndexInfo(**record["metadatas"][0])
 
+    def ping(self) -> None:
+        """Raise ``StoreError`` unless the index can be read now (the manifest is read: in server
+        mode, a Chroma server that is down or restarting fails this)."""
+        self.active()
+
     def activate(self, info: IndexInfo, previous: IndexInfo | None = None) -> None:
         """Make ``info`` the serving generation. ``previous`` (the generation it replaces) is first
         recorded as retired now, so that it is kept for the grace period; then the ``active``

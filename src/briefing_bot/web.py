@@ -11,7 +11,7 @@ from typing import AsyncIterator, Awaitable, Callable
 
 from . import messages
 from .config import Settings
-from .errors import BriefingBotError, IndexNotReady, InvalidQuestion
+from .errors import BriefingBotError, InvalidQuestion, StoreError
 from .feedback import FeedbackStore
 from .knowledge import load_knowledge, source_rows
 from .types import Answer
@@ -230,7 +230,7 @@ def status_of(exc: BaseException) -> int:
         return 422
     if isinstance(exc, TimedOut):
         return 504
-    if isinstance(exc, (Overloaded, IndexNotReady)):
+    if isinstance(exc, (Overloaded, StoreError)):  # IndexNotReady and Unavailable too
         return 503
     return 500
 

@@ -12,6 +12,10 @@
 - If the worker dies (an exception at warm-up or in its loop), a supervisor restarts it with
   backoff (1 s, doubling, at most 30 s); meanwhile ``health()`` says "degraded" with the reason and
   questions get ``Unavailable`` (503).
+- If answering fails because the index cannot be read (a Chroma server that is down or
+  restarting: ``pipeline.store.ping()`` fails too), those questions get ``StoreError`` (503, not a
+  500), ``health()`` says "degraded" with the reason, and questions get ``Unavailable`` (503) at
+  once, until the worker, checking every ``PROBE_EVERY`` seconds, can read the index again.
 """
 
 from __future__ import annotations
@@ -25,13 +29,14 @@ from concurrent.futures import Future
 from dataclasses import dataclass, field
 from typing import Callable
 
-from .errors import BriefingBotError, IndexNotReady, InvalidQuestion
+from .errors import BriefingBotError, IndexNotReady, InvalidQuestion, StoreError
 from .logs import event
 from .types import Answer
 
 MAX_BATCH = 16
 REFRESH_EVERY = 2.0  # seconds between two checks for a new index generation (pipeline.REFRESH_SECONDS)
 IDLE_WAIT = 1.0  # the worker wakes up this often when idle (to refresh, to stop)
+PROBE_EVERY = 0.5  # while the index cannot be read, the worker checks it again this often
 
 
 class Overloaded(BriefingBotError):
@@ -90,6 +95,7 @@ class AnswerService:
         self.state = "starting"  # starting, ok, degraded
         self.reason = "building the index"
         self.restarts = 0
+        self.index_down = ""  # why the index cannot be read now ("" when it can)
         self.busy_since: float | None = None
         self._current: list[Job] = []
         self._stop = threading.Event()
@@ -157,8 +163,10 @@ class AnswerService:
 
     def _loop(self) -> None:
         while not self._stop.is_set():
+            if self.index_down:
+                self._check_index()
             try:
-                first = self.queue.get(timeout=IDLE_WAIT)
+                first = self.queue.get(timeout=PROBE_EVERY if self.index_down else IDLE_WAIT)
             except queue.Empty:
                 self._refresh()
                 continue
@@ -196,8 +204,11 @@ class AnswerService:
 
     def _answer(self, jobs: list[Job]) -> list[Answer | BaseException]:
         try:
-            return list(self.pipeline.ask_many([(job.question, job.history) for job in jobs]))
+            return self._explain(list(self.pipeline.ask_many([(job.question, job.history) for job in jobs])))
         except Exception as batch_error:  # noqa: BLE001 - retry one by one: only the bad one fails
+            if _unexpected(batch_error) and (down := self._index_problem()) is not None:
+                self._mark_down(down)  # not this batch's fault: each question would fail the same way
+                return [down] * len(jobs)
             if len(jobs) > 1:
                 event("batch_failed", f"A batch of {len(jobs)} failed ({batch_error!r}); answering its "
                       "questions one by one.", logging.WARNING)
@@ -207,7 +218,45 @@ class AnswerService:
                     results.append(self.pipeline.ask(job.question, job.history))
                 except Exception as exc:  # noqa: BLE001 - this question's own error
                     results.append(exc)
+            return self._explain(results)
+
+    def _explain(self, results: list[Answer | BaseException]) -> list[Answer | BaseException]:
+        """If some questions failed because the index cannot be read (checked with
+        ``pipeline.store.ping()``), their errors become that ``StoreError`` (503) and the service is
+        marked degraded; errors of another cause are left as they are (a bug stays a 500)."""
+        if not any(_unexpected(r) for r in results):
             return results
+        down = self._index_problem()
+        if down is None:
+            return results
+        self._mark_down(down)
+        return [down if _unexpected(r) and not isinstance(r, StoreError) else r for r in results]
+
+    def _index_problem(self) -> StoreError | None:
+        """Why the index cannot be read now, or None when it can (or the pipeline cannot tell)."""
+        ping = getattr(getattr(self.pipeline, "store", None), "ping", None)
+        if ping is None:
+            return None
+        try:
+            ping()
+        except StoreError as exc:
+            return exc
+        except Exception as exc:  # noqa: BLE001 - any failure to read it means the same
+            return StoreError(f"Cannot read the index ({type(exc).__name__}: {exc}).")
+        return None
+
+    def _mark_down(self, problem: StoreError) -> None:
+        if not self.index_down:
+            event("index_unreachable", f"The index cannot be read: {problem} Questions get 503 until it "
+                  f"can; checking again every {PROBE_EVERY:g} s.", logging.ERROR, reason=str(problem))
+        self.index_down = str(problem).rstrip(".")
+
+    def _check_index(self) -> None:
+        """While the index cannot be read: check it again (the loop waits PROBE_EVERY s between checks)."""
+        if self._index_problem() is None:
+            event("index_back", f"The index can be read again (it could not: {self.index_down}); answering.")
+            self.index_down = ""
+            self._refresh()
 
     def _fail_waiting(self, error: BaseException) -> None:
         while True:
@@ -228,11 +277,14 @@ class AnswerService:
         busy = self.busy_since
         if self.ready.is_set() and busy is not None and time.monotonic() - busy > self.timeout:
             return "degraded", f"the answer worker has been busy with one batch for {time.monotonic() - busy:.0f} s"
+        down = self.index_down
+        if self.ready.is_set() and down:
+            return "degraded", down
         return self.state, self.reason
 
     async def answer(self, question: object, history: object = None) -> Answer:
         """Answer one question (awaits the worker without holding a thread). Raises
-        ``InvalidQuestion``, ``Unavailable``, ``Overloaded`` or ``TimedOut``."""
+        ``InvalidQuestion``, ``Unavailable``, ``Overloaded``, ``TimedOut`` or ``StoreError``."""
         check_text(question, history)
         status, reason = self.health()
         if status != "ok":
@@ -261,3 +313,10 @@ class AnswerService:
             except Exception as exc:  # noqa: BLE001 - an answer is delivered even if recording fails
                 event("record_failed", f"Cannot record an answer: {exc!r}", logging.ERROR)
         return answer
+
+
+def _unexpected(result: object) -> bool:
+    """An error that is not about the question itself (a ``StoreError``, or an exception that is not
+    a ``BriefingBotError``): the index may be unreachable."""
+    return isinstance(result, Exception) and (isinstance(result, StoreError)
+                                              or not isinstance(result, BriefingBotError))

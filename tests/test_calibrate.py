@@ -1,0 +1,79 @@
+"""``briefing-bot calibrate``: the answer selection is fitted on labelled questions, by the
+documented procedure, for the model it names."""
+
+from __future__ import annotations
+
+import json
+
+from briefing_bot.calibrate import collect, fit, labelled_questions
+from briefing_bot.selection import FEATURES
+
+NOTES = """---
+title: Test notes
+publisher: Test publisher
+url: https://example.org/notes
+published: 2025-10-26
+language: en
+kind: article
+---
+
+Delegations gathered in the hall. Seventy-two signatories signed the treaty.
+
+The ceremony opened with music. Guards stood at every door of the building.
+
+Reporters from many outlets covered it. The press centre handed out badges.
+"""
+
+FAQ = """entries:
+  - id: tally
+    answers: [{doc: notes.en, contains: "Seventy-two signatories"}]
+    questions: {en: ["How many signatories signed?", "What was the signatory tally?"]}
+  - id: guards
+    answers: [{doc: notes.en, contains: "Guards stood"}]
+    questions: {en: ["Were there guards at the door?", "Who stood at every door?"]}
+  - id: badges
+    answers: [{doc: notes.en, contains: "press centre handed out badges"}]
+    questions: {en: ["Who handed out badges?", "Where did reporters get badges?"]}
+  - id: chair
+    answers: [{doc: article.en, contains: "Guterres chairs"}]
+    questions: {en: ["Who chairs the signing ceremony?", "Does Guterres chair it?"]}
+  - id: articles
+    answers: [{doc: article.en, contains: "71 articles"}]
+    questions: {en: ["How many articles does the convention have?", "How many chapters and articles?"]}
+"""
+
+TRAIN = [
+    {"lang": "en", "q": "Which signatories signed the treaty?", "answerable": True,
+     "gold": [{"doc": "notes.en", "contains": "Seventy-two signatories"}]},
+    {"lang": "en", "q": "What did the guards do?", "answerable": True,
+     "gold": [{"doc": "notes.en", "contains": "Guards stood"}]},
+    *({"lang": "en", "q": q, "answerable": False} for q in (
+        "What is the price of rice in Paris?", "Which football team won yesterday?",
+        "How tall is the tallest mountain?", "When does the bakery open?", "Who painted this picture?",
+        "Which river is longest?")),
+]
+
+
+def test_calibration_fits_parameters_for_the_model_it_names(pipeline, knowledge, tmp_path):
+    (knowledge / "notes.en.md").write_text(NOTES, encoding="utf-8")
+    (knowledge / "lines.faq.yaml").write_text(FAQ, encoding="utf-8")
+    train = tmp_path / "train.jsonl"
+    train.write_text("\n".join(json.dumps(row) for row in TRAIN), encoding="utf-8")
+    items = labelled_questions(knowledge, train)
+    assert len(items) == 10 + len(TRAIN)
+    tally = next(i for i in items if i.question == "How many signatories signed?")
+    assert len(tally.sentences) == 1  # the pointed sentence, not its whole passage
+    assert tally.exclude_faq == {"tally"}  # asked as if the FAQ did not cover it
+
+    selector = fit("fake-embedder", items, collect(pipeline, items))
+
+    assert selector.model == "fake-embedder" and selector.features == FEATURES
+    assert 0 < selector.min_answerable < 1 and 0 < selector.well_supported <= 1
+    assert selector.report["questions"] == len(items) and selector.report["out_of_scope"] == 6
+    # Within a passage, the sentence the labels point at wins over its neighbour.
+    found = collect(pipeline, [tally])[0].candidates
+    best = max(zip(selector.probabilities([c.features for c in found]), found), key=lambda x: x[0])[1]
+    assert best.sentence.text == "Seventy-two signatories signed the treaty."
+    path = tmp_path / "out" / "fake.json"
+    selector.save(path)
+    assert json.loads(path.read_text(encoding="utf-8"))["model"] == "fake-embedder"
