@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import socket
 import threading
 import time
 from pathlib import Path
@@ -17,7 +16,7 @@ import pytest
 from briefing_bot.app import create_app
 from briefing_bot.feedback import FeedbackStore
 from briefing_bot.pipeline import Pipeline
-from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder
+from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder, free_port
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -27,12 +26,6 @@ pytestmark = [
     pytest.mark.slow, pytest.mark.browser, pytest.mark.enable_socket,
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="needs Debian's chromium (apt-get install chromium)"),
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve_folder(folder: Path, port: int) -> http.server.ThreadingHTTPServer:

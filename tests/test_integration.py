@@ -3,11 +3,6 @@
 
 from __future__ import annotations
 
-import shutil
-import socket
-import subprocess
-import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -16,7 +11,7 @@ from briefing_bot.config import Settings
 from briefing_bot.evaluation import Report, citation_problems, load_questions
 from briefing_bot.models import MODELS, is_provisioned
 from briefing_bot.pipeline import Pipeline
-from conftest import MODELS_DIR, ROOT
+from conftest import MODELS_DIR, ROOT, free_port
 
 pytestmark = pytest.mark.slow
 
@@ -74,34 +69,6 @@ def test_ingest_is_idempotent_on_the_real_model(warm):
     _, pipeline = warm
     report = pipeline.ingest()
     assert report.unchanged and report.embedded == 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    port = free_port()
-    process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the Chroma server did not start within 30 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 @pytest.mark.server

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import os
 import random
-import shutil
 import signal
-import socket
 import subprocess
 import sys
 import threading
@@ -432,30 +430,6 @@ def test_the_api_answers_a_new_document_within_seconds_without_failing_a_request
 
 
 # --- the same against a Chroma server (client/server mode) ----------------------------------------
-
-@pytest.fixture
-def chroma_server(tmp_path):
-    chroma = shutil.which("chroma") or str(Path(sys.executable).with_name("chroma"))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
-                                "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the Chroma server did not start within 30 s")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
-
 
 @pytest.mark.server
 @pytest.mark.enable_socket
