@@ -4,9 +4,14 @@ documented procedure, for the model it names."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
+
+import pytest
 
 from briefing_bot.calibrate import collect, fit, labelled_questions
-from briefing_bot.selection import FEATURES
+from briefing_bot.errors import ConfigError
+from briefing_bot.selection import FEATURES, load_selector
+from conftest import FAKE_CALIBRATION
 
 NOTES = """---
 title: Test notes
@@ -54,12 +59,18 @@ TRAIN = [
 ]
 
 
-def test_calibration_fits_parameters_for_the_model_it_names(pipeline, knowledge, tmp_path):
+@pytest.fixture
+def items(knowledge, tmp_path):
+    """The labelled questions of a small knowledge folder: its FAQ's variants and TRAIN."""
     (knowledge / "notes.en.md").write_text(NOTES, encoding="utf-8")
     (knowledge / "lines.faq.yaml").write_text(FAQ, encoding="utf-8")
     train = tmp_path / "train.jsonl"
     train.write_text("\n".join(json.dumps(row) for row in TRAIN), encoding="utf-8")
     items = labelled_questions(knowledge, train)
+    return items
+
+
+def test_calibration_fits_parameters_for_the_model_it_names(pipeline, items, tmp_path):
     assert len(items) == 10 + len(TRAIN)
     tally = next(i for i in items if i.question == "How many signatories signed?")
     assert len(tally.sentences) == 1  # the pointed sentence, not its whole passage
@@ -68,7 +79,7 @@ def test_calibration_fits_parameters_for_the_model_it_names(pipeline, knowledge,
     selector = fit("fake-embedder", items, collect(pipeline, items))
 
     assert selector.model == "fake-embedder" and selector.features == FEATURES
-    assert 0 < selector.min_answerable < 1 and 0 < selector.well_supported <= 1
+    assert all(0 < j.min_answerable < 1 and 0 < j.well_supported <= 1 for j in selector.judges.values())
     assert selector.report["questions"] == len(items) and selector.report["out_of_scope"] == 6
     # Within a passage, the sentence the labels point at wins over its neighbour.
     found = collect(pipeline, [tally])[0].candidates
@@ -77,3 +88,30 @@ def test_calibration_fits_parameters_for_the_model_it_names(pipeline, knowledge,
     path = tmp_path / "out" / "fake.json"
     selector.save(path)
     assert json.loads(path.read_text(encoding="utf-8"))["model"] == "fake-embedder"
+
+
+def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(tmp_path):
+    """A question in a language the knowledge is not written in (no shared words to go by) is judged
+    by the cross-lingual judge: its own threshold and support scale, not the lexical ones."""
+    selector = load_selector("fake-embedder", FAKE_CALIBRATION)
+    strict = replace(selector.judges["lexical"], min_answerable=0.99, well_supported=0.0)
+    selector = replace(selector, judges={"lexical": selector.judges["lexical"], "cross_lingual": strict})
+    ranked = [(0.9, (0.8,) * len(FEATURES))]
+    lexical, cross = selector.judge(ranked, 0.0), selector.judge(ranked, None)
+    assert lexical.min_answerable == selector.judges["lexical"].min_answerable
+    assert (cross.min_answerable, cross.supported) == (0.99, "well")
+    assert cross.answerable == lexical.answerable  # the same fitted model here, another threshold
+
+    path = tmp_path / "one-judge.json"
+    data = json.loads(FAKE_CALIBRATION.read_text(encoding="utf-8"))
+    del data["judges"]["cross_lingual"]
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(ConfigError, match="briefing-bot calibrate"):
+        load_selector("fake-embedder", path)
+
+
+def test_a_regime_with_too_few_questions_is_judged_by_the_pooled_judge(pipeline, items):
+    selector = fit("fake-embedder", items, collect(pipeline, items))
+    # every question here is English: no cross-lingual ones to fit a judge of their own on
+    assert selector.report["regimes"]["cross_lingual"]["fitted_on"] == "all questions"
+    assert selector.judges["cross_lingual"] == selector.judges["lexical"]

@@ -47,10 +47,6 @@ class Answerer:
         self.scoring = scoring
         self.fallback_languages = fallback_languages
 
-    @property
-    def min_answerable(self) -> float:
-        return self.scoring.min_answerable or self.selector.min_answerable
-
     def answer(self, question: str, language: str, query: str, lexical_query: str,
                vector: list[float] | None = None) -> tuple[Answer, Retrieval]:
         """Answer ``question`` (in ``language``); ``query`` is what gets embedded (unless its
@@ -59,12 +55,12 @@ class Answerer:
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
-        answerable, support = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words)
-        if ranked and answerable >= self.min_answerable:
+        verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words)
+        if ranked and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
             best = ranked[0].score
             quotes = [q for q in ranked if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
-            answer = replace(self.compose(question, language, quotes, retrieval), support=round(support, 3),
-                             supported=self.selector.level(support))
+            answer = replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
+                             supported=verdict.supported)
         else:
             answer = self.decline(question, language, retrieval)
         timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}

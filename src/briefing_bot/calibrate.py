@@ -8,13 +8,17 @@ keep an FAQ entry, or the questions answered by one passage, together. The steps
 
 1. a logistic regression says which candidate sentences state the answer (the sentences that
    the FAQ entry or the training question points at);
-2. two more, on each question's best candidates as ranked by the first out of fold, say whether
-   the question is answerable and whether its best candidate is right; the cross-validated
+2. per regime (``selection.REGIMES``: the question's language has knowledge passages, or not), two
+   more, on each question's best candidates as ranked by the first out of fold, say whether the
+   question is answerable and whether its best candidate is right; the cross-validated
    probabilities of the second are mapped by isotonic regression to the share of right answers:
    the answer's ``support``;
-3. the decline threshold (on the chance that the knowledge answers) maximises the mean of the
-   share of answerable questions answered right and of out-of-scope ones declined; the "well
-   supported" cut-off is the lowest support at which answers were right at least 95% of the time.
+3. per regime, the decline threshold (on the chance that the knowledge answers) maximises the mean
+   of the share of answerable questions answered right and of out-of-scope ones declined; the
+   "well supported" cut-off is the lowest support at which answers were right at least 95% of
+   the time. A regime gets a judge fitted on its own questions when that beats the one fitted on
+   all questions by ``MARGIN`` on the cross-validated objective of its training-file questions
+   (the FAQ's variants, asked without their entry, are less like real questions).
 """
 
 from __future__ import annotations
@@ -29,10 +33,14 @@ import numpy as np
 from .errors import BriefingBotError
 from .faq import load_faq, pointed_sentences
 from .knowledge import load_knowledge
-from .selection import Candidate, Logistic, Selector, question_row
+from .selection import REGIMES, Candidate, Judge, Logistic, Selector, question_row, regime
 
 TARGET_PRECISION = 0.95  # answers at or above the "well supported" cut-off are right this often
 FOLDS = 5
+MIN_REGIME = 20  # a regime with fewer answerable or out-of-scope questions gets a judge fitted on all
+# A regime gets a judge of its own when that gains this much on its cross-validated objective: about two
+# standard errors of the objective with the ~100 out-of-scope questions of a regime (less is noise).
+MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -110,7 +118,6 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
 
 def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLDS) -> Selector:
     """Fit a ``Selector`` for ``model``; its ``report`` holds the cross-validated figures."""
-    from sklearn.isotonic import IsotonicRegression
     from sklearn.model_selection import GroupKFold
 
     keys = sorted({item.fold for item in items})
@@ -125,20 +132,27 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
             rows[i], right[i] = _question_row(candidate, items[i], asked[i])
     answerable = np.array([bool(item.gold) for item in items])
     has = np.array([bool(r) for r in rows])
-    # 2. does the knowledge answer it, and is the best candidate right: out-of-fold probabilities
-    chance, rightness = np.zeros(len(items)), np.zeros(len(items))
-    for train, test in splits:
-        train, test = [i for i in train if has[i]], [i for i in test if has[i]]
-        for labels, out in ((answerable, chance), (right, rightness)):
-            judge = _logistic([[(rows[i], labels[i]) for i in train]], balanced=labels is answerable)
-            out[test] = judge.probabilities([rows[i] for i in test])
-    # 3. the support: the share of right answers at each rightness (isotonic); the thresholds
-    curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(rightness, right)
-    support = curve.predict(rightness) * has
+    regimes = np.array([regime(a.unknown_words) for a in asked])
     real = np.array([not item.exclude_faq for item in items])  # the training file's questions
-    min_answerable, table = _threshold(chance * has, right, answerable)
-    answered = chance * has >= min_answerable
-    well = _cut_off(np.where(answered, support, 0.0), right)
+    # 2.-3. per regime: the judge, and its cross-validated answers and supports
+    answered, support = np.zeros(len(items), bool), np.zeros(len(items))
+    judges, report = {}, {}
+    pooled = _judge(has, rows, right, answerable, splits)
+    for name in REGIMES:
+        own = has & (regimes == name)
+        choices = {"all questions": pooled}
+        if own[answerable].sum() >= MIN_REGIME and own[~answerable].sum() >= MIN_REGIME:
+            choices["its own questions"] = _judge(own, rows, right, answerable, splits)
+        scores = {k: _objective(f.answered[own & real], right[own & real], answerable[own & real])
+                  for k, f in choices.items()}
+        chosen = ("its own questions" if scores.get("its own questions", 0.0) >= scores["all questions"] + MARGIN
+                  else "all questions")
+        fitted = choices[chosen]
+        judges[name] = fitted.judge
+        answered[own], support[own] = fitted.answered[own], fitted.support[own]
+        report[name] = {**fitted.report, "fitted_on": chosen,
+                        "cv_objective": {k: round(v, 3) for k, v in scores.items()}}
+    well_right = answered & (support >= np.array([judges[r].well_supported for r in regimes]))
     report = {
         "questions": len(items), "answerable": int(answerable.sum()), "out_of_scope": int((~answerable).sum()),
         "folds": folds,
@@ -147,19 +161,50 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         "cv_answered_training_file": round(float(answered[answerable & real].mean()), 3),
         "cv_answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
         "cv_decline_accuracy": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else None,
-        "cv_right_when_well_supported": round(float(right[answered & (support >= well)].mean()), 3)
-        if (answered & (support >= well)).any() else None,
-        "cv_share_well_supported": round(float((answered & (support >= well))[answerable].mean()), 3),
-        "thresholds": table,
+        "cv_right_when_well_supported": round(float(right[well_right].mean()), 3) if well_right.any() else None,
+        "cv_share_well_supported": round(float(well_right[answerable].mean()), 3),
+        "regimes": report,
     }
-    everything = [i for i in range(len(items)) if has[i]]
     return Selector(model=model,
                     candidate=_logistic([_candidate_rows(item, a.candidates) for item, a in zip(items, asked)]),
-                    answerable=_logistic([[(rows[i], answerable[i]) for i in everything]], balanced=True),
-                    right=_logistic([[(rows[i], right[i]) for i in everything]]),
-                    curve_x=tuple(round(float(x), 6) for x in curve.X_thresholds_),
-                    curve_y=tuple(round(float(y), 6) for y in curve.y_thresholds_),
-                    min_answerable=min_answerable, well_supported=well, report=report)
+                    judges=judges, report=report)
+
+
+@dataclass(frozen=True)
+class _Fitted:
+    judge: Judge
+    answered: np.ndarray  # cross-validated: answered or declined, and the support
+    support: np.ndarray
+    report: dict
+
+
+def _judge(pool: np.ndarray, rows: list, right: np.ndarray, answerable: np.ndarray, splits: list) -> _Fitted:
+    """A judge fitted on the questions of ``pool``, with its cross-validated answers and supports
+    (over every question) and the figures of its fit."""
+    from sklearn.isotonic import IsotonicRegression
+
+    n = len(rows)
+    chance, rightness = np.zeros(n), np.zeros(n)
+    for train, test in splits:
+        train, test = [i for i in train if pool[i]], [i for i in test if rows[i]]
+        for labels, out in ((answerable, chance), (right, rightness)):
+            judge = _logistic([[(rows[i], labels[i]) for i in train]], balanced=labels is answerable)
+            out[test] = judge.probabilities([rows[i] for i in test])
+    # the support: the share of right answers at each rightness (isotonic); the thresholds
+    curve = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(rightness[pool], right[pool])
+    has = np.array([bool(r) for r in rows])
+    support = curve.predict(rightness) * has
+    min_answerable, table = _threshold(chance[pool], right[pool], answerable[pool])
+    answered = has & (chance >= min_answerable)
+    well = _cut_off(np.where(answered, support, 0.0)[pool], right[pool])
+    everything = [i for i in range(n) if pool[i]]
+    judge = Judge(answerable=_logistic([[(rows[i], answerable[i]) for i in everything]], balanced=True),
+                  right=_logistic([[(rows[i], right[i]) for i in everything]]),
+                  curve_x=tuple(round(float(x), 6) for x in curve.X_thresholds_),
+                  curve_y=tuple(round(float(y), 6) for y in curve.y_thresholds_),
+                  min_answerable=min_answerable, well_supported=well)
+    return _Fitted(judge, answered, support, {"questions": int(pool.sum()), "min_answerable": min_answerable,
+                                              "well_supported": well, "thresholds": table})
 
 
 def _candidate_rows(item: Labelled, found: list[Candidate]) -> list[tuple[tuple[float, ...], bool]]:
@@ -194,21 +239,24 @@ def _logistic(groups: list[list[tuple[tuple[float, ...], bool]]], balanced: bool
                     tuple(round(float(m), 6) for m in mean), tuple(round(float(v), 6) for v in scale))
 
 
+def _objective(answered: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> float:
+    """The mean of the share of answerable questions answered right and of the share of
+    out-of-scope ones declined (both count the same, as in the bot's targets)."""
+    right_rate = float((answered & (right == 1))[answerable].mean()) if answerable.any() else 1.0
+    decline_rate = float((~answered)[~answerable].mean()) if (~answerable).any() else 1.0
+    return (right_rate + decline_rate) / 2
+
+
 def _threshold(chance: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> tuple[float, list[dict]]:
-    """The decline threshold with the best mean of the share of answerable questions answered
-    right and the share of out-of-scope ones declined (both count the same, as in the bot's
-    targets), and the table of thresholds."""
+    """The decline threshold with the best ``_objective``, and the table of thresholds."""
     table, best = [], (-1.0, 0.0)
     for t in np.round(np.arange(0.02, 0.99, 0.02), 2):
         answered = chance >= t
-        answer_rate = float(answered[answerable].mean())
-        decline_rate = float((~answered)[~answerable].mean()) if (~answerable).any() else 1.0
-        right_rate = float((answered & (right == 1))[answerable].mean())
-        table.append({"min_answerable": float(t), "answered": round(answer_rate, 3),
-                      "answered_right": round(right_rate, 3),
-                      "declined": round(decline_rate, 3)})
-        if (right_rate + decline_rate) / 2 > best[0]:
-            best = ((right_rate + decline_rate) / 2, float(t))
+        table.append({"min_answerable": float(t), "answered": round(float(answered[answerable].mean()), 3),
+                      "answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
+                      "declined": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else 1.0})
+        if _objective(answered, right, answerable) > best[0]:
+            best = (_objective(answered, right, answerable), float(t))
     return best[1], table
 
 

@@ -247,13 +247,16 @@ def calibrate(train: Path, out: Path | None, model: str | None) -> None:
     target = out or calibration_file(pipeline.embedder.name)
     selector.save(target)
     r = selector.report
+    regimes = "".join(
+        f"  {name} questions (judge fitted on {r['regimes'][name]['fitted_on']}): decline below "
+        f"{judge.min_answerable:.2f}, 'well supported' from {judge.well_supported:.2f}\n"
+        for name, judge in selector.judges.items())
     click.echo(f"{r['questions']} labelled questions ({r['answerable']} answerable, {r['out_of_scope']} out of "
-               f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n"
-               f"  decline below {selector.min_answerable:.2f}: {r['cv_answered']} of answerable questions "
-               f"answered ({r['cv_answered_right']} with the labelled answer), {r['cv_decline_accuracy']} of "
-               f"out-of-scope ones declined\n"
-               f"  'well supported' from {selector.well_supported:.2f}: right {r['cv_right_when_well_supported']} "
-               f"of the time, {r['cv_share_well_supported']} of answerable questions\n"
+               f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n{regimes}"
+               f"  {r['cv_answered']} of answerable questions answered ({r['cv_answered_right']} with the "
+               f"labelled answer), {r['cv_decline_accuracy']} of out-of-scope ones declined; 'well supported' "
+               f"answers right {r['cv_right_when_well_supported']} of the time, "
+               f"{r['cv_share_well_supported']} of answerable questions\n"
                f"Written to {target}.")
 
 

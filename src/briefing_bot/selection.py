@@ -2,12 +2,15 @@
 
 A first logistic model scores every candidate sentence from a few features (its similarity to the
 question, its passage's, FAQ routing, shared words, whether its form fits the question's type...).
-Two more judge the whole answer from the best candidates (``QUESTION_FEATURES``: how likely they
-are, how similar the question is to anything in the knowledge): whether the knowledge answers the
-question at all (below ``min_answerable`` the bot declines), and whether the answer is right,
-which a calibration curve turns into the answer's ``support``: the estimated chance that it is right. All of it is fitted on labelled questions by
-``briefing-bot calibrate`` (``calibrate.py``) and stored per embedding model in
-``calibration/<model>.json``; nothing here is set by hand but ``keep_ratio``.
+A ``Judge`` then weighs the whole answer from the best candidates (``QUESTION_FEATURES``: how
+likely they are, how similar the question is to anything in the knowledge): whether the knowledge
+answers the question at all (below ``min_answerable`` the bot declines), and whether the answer is
+right, which a calibration curve turns into the answer's ``support``: the estimated chance that it
+is right. There is one judge per ``REGIMES``: a question in a language the knowledge is written in
+has shared words as evidence, one in another language (Korean, Turkish...) has only the
+cross-lingual similarities, so the same figures mean different things. All of it is fitted on
+labelled questions by ``briefing-bot calibrate`` (``calibrate.py``) and stored per embedding model
+in ``calibration/<model>.json``; nothing here is set by hand but ``keep_ratio``.
 """
 
 from __future__ import annotations
@@ -80,21 +83,53 @@ class Logistic:
         return [1.0 / (1.0 + math.exp(-v)) for v in x @ np.asarray(self.weights) + self.bias]
 
 
-@dataclass(frozen=True)
-class Selector:
-    """The fitted parameters: which candidate answers (``candidate``), whether the knowledge answers
-    the question at all (``answerable``, declined below ``min_answerable``), and whether the answer
-    is right (``right``, mapped by the isotonic curve to the ``support``; "well supported" from
-    ``well_supported``)."""
+REGIMES = ("lexical", "cross_lingual")  # the question's language has knowledge passages / has none
 
-    model: str
-    candidate: Logistic
+
+def regime(unknown_words: float | None) -> str:
+    """The question's regime: ``unknown_words`` is None when its language has no knowledge passages."""
+    return "cross_lingual" if unknown_words is None else "lexical"
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a judge says of an answer: the chance that the knowledge answers the question (declined
+    below ``min_answerable``), the answer's support and its level ("well" or "partly")."""
+
+    answerable: float
+    support: float
+    min_answerable: float
+    supported: str
+
+
+@dataclass(frozen=True)
+class Judge:
+    """Whether the knowledge answers a question (``answerable``, declined below ``min_answerable``)
+    and whether the answer is right (``right``, mapped by the isotonic curve to the ``support``;
+    "well supported" from ``well_supported``), for the questions of one regime."""
+
     answerable: Logistic
     right: Logistic
     curve_x: tuple[float, ...]  # the ``right`` model's probability ...
     curve_y: tuple[float, ...]  # ... and the share of right answers at it (isotonic, cross-validated)
     min_answerable: float
     well_supported: float  # answers at or above this support were right >= 95% of the time
+
+    def verdict(self, row: tuple[float, ...]) -> Verdict:
+        """The verdict on a question-level feature row (``QUESTION_FEATURES``)."""
+        support = float(np.interp(self.right.probabilities([row])[0], self.curve_x, self.curve_y))
+        return Verdict(self.answerable.probabilities([row])[0], support, self.min_answerable,
+                       "well" if support >= self.well_supported else "partly")
+
+
+@dataclass(frozen=True)
+class Selector:
+    """The fitted parameters: which candidate answers (``candidate``) and, per regime, the judge
+    of the answer (``judges``)."""
+
+    model: str
+    candidate: Logistic
+    judges: dict[str, Judge]
     keep_ratio: float = 0.85  # a further sentence is quoted when its probability is this close to the best
     features: tuple[str, ...] = FEATURES
     question_features: tuple[str, ...] = QUESTION_FEATURES
@@ -104,20 +139,13 @@ class Selector:
         """The probability that each candidate (a feature row) answers the question."""
         return self.candidate.probabilities(rows)
 
-    def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None
-              ) -> tuple[float, float]:
-        """(the chance that the knowledge answers the question, the answer's support) from the
-        candidates ranked best first as (probability, features) and the share of unknown words;
-        (0, 0) without candidates."""
+    def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None) -> Verdict:
+        """The verdict on the candidates ranked best first as (probability, features), given the
+        question's share of unknown words (None: its language has no knowledge passages)."""
+        judge = self.judges[regime(unknown_words)]
         if not ranked:
-            return 0.0, 0.0
-        row = question_row(ranked, unknown_words)
-        support = float(np.interp(self.right.probabilities([row])[0], self.curve_x, self.curve_y))
-        return self.answerable.probabilities([row])[0], support
-
-    def level(self, support: float) -> str:
-        """"well" or "partly" supported."""
-        return "well" if support >= self.well_supported else "partly"
+            return Verdict(0.0, 0.0, judge.min_answerable, "partly")
+        return judge.verdict(question_row(ranked, unknown_words))
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -145,11 +173,24 @@ def load_selector(model: str, path: Path | None = None) -> Selector:
         path = calibration_file("embeddinggemma-300m")
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        for name in ("candidate", "answerable", "right"):
-            data[name] = Logistic(**{k: tuple(v) if isinstance(v, list) else v for k, v in data[name].items()})
-        selector = Selector(**{k: tuple(v) if isinstance(v, list) else v for k, v in data.items()})
-    except (OSError, ValueError, TypeError, KeyError) as exc:
+        data["candidate"] = _logistic(data["candidate"])
+        data["judges"] = {name: Judge(**_tuples({**judge, "answerable": _logistic(judge["answerable"]),
+                                                 "right": _logistic(judge["right"])}))
+                          for name, judge in data["judges"].items()}
+        selector = Selector(**_tuples(data))
+        if set(selector.judges) != set(REGIMES):
+            raise ValueError(f"judges for {sorted(selector.judges)}, not {list(REGIMES)}")
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
         raise ConfigError(f"Cannot read the calibration {path}: {exc}. Run 'briefing-bot calibrate'.") from None
     if selector.features != FEATURES or selector.question_features != QUESTION_FEATURES:
         raise ConfigError(f"The calibration {path} was fitted on other features; run 'briefing-bot calibrate'.")
     return selector
+
+
+def _tuples(data: dict) -> dict:
+    """``data`` with its lists as tuples (the dataclasses' field types)."""
+    return {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+
+
+def _logistic(data: dict) -> Logistic:
+    return Logistic(**_tuples(data))
