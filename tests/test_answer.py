@@ -91,3 +91,22 @@ def test_ask_many_embeds_together_and_keeps_errors_in_place(pipeline, embedder):
     assert isinstance(results[1], InvalidQuestion)
     assert results[2].conflicts
     assert embedder.embedded - before == 2  # the two valid questions, in one embed_queries call
+
+
+def test_candidates_say_whether_a_sentence_states_what_the_question_asks_was_done(pipeline):
+    from briefing_bot.selection import FEATURES
+
+    pipeline.warm_up()
+    answerer, question = pipeline.answerer, "Which countries ratified the convention?"
+    retrieval = answerer.retriever.retrieve(question, question, "en")
+    found = {c.sentence.text: dict(zip(FEATURES, c.features))
+             for c in answerer.candidates(question, retrieval, question, "en")}
+    force = next(f for text, f in found.items() if "instrument of ratification" in text)
+    ceremony = next(f for text, f in found.items() if "signing ceremony of the convention" in text)
+    assert (force["predicate"], force["predicate_other"]) == (1.0, 0.5)  # ratification, and entry into force
+    assert (ceremony["predicate"], ceremony["predicate_other"]) == (0.0, 0.0)  # an event, not a signature
+    question = "Which countries signed the convention?"
+    retrieval = answerer.retriever.retrieve(question, question, "en")
+    force = next(dict(zip(FEATURES, c.features)) for c in answerer.candidates(question, retrieval, question, "en")
+                 if "instrument of ratification" in c.sentence.text)
+    assert (force["predicate"], force["predicate_other"]) == (0.0, 1.0)

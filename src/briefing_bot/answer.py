@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 
 from . import messages
 from .language import tokens
+from .predicates import agreement, predicates
 from .question import fits, question_type
 from .retrieval import Group, Retrieval, Retriever
 from .selection import Candidate, Selector
@@ -91,6 +92,7 @@ class Answerer:
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
         wanted = question_type(question)
+        asked = predicates(question, language)
         best_sentence = max(sims.values(), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0
@@ -106,7 +108,8 @@ class Answerer:
                         sim, group.dense, group.faq, overlap, group.lexical / best_lexical, 1.0 / (1 + rank), fit,
                         float(wanted in TYPED) * (1.0 - fit), float(passage.kind == "caption"),
                         sim - best_sentence, group.dense - best_passage, group.faq - retrieval.faq,
-                        retrieval.faq_sentences.get((group.key, position), 0.0))))
+                        retrieval.faq_sentences.get((group.key, position), 0.0),
+                        *agreement(asked, predicates(sentence.text, passage.language)))))
         return rows
 
     def rank(self, candidates: list[Candidate]) -> list[Quote]:

@@ -40,6 +40,8 @@ FEATURES = (
     "passage_gap",    # the passage's similarity minus the best passage's
     "faq_gap",        # the FAQ similarity minus the best FAQ similarity
     "faq_sentence",   # similarity of the closest FAQ question whose answer points at this very sentence
+    "predicate",      # share of the question's predicates (signed, attended, ratified...) the sentence states
+    "predicate_other",  # share of the sentence's predicates the question does not ask about ("attended")
 )
 
 

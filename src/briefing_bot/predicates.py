@@ -1,0 +1,91 @@
+"""What a question or a sentence says was done: signing, attending, ratifying, entering into force...
+
+"How many countries signed?" and "110 countries attended" share their words and their type (a
+count of countries); only the predicate tells them apart, and the question may be in Korean while
+the sentence is in English. ``predicates`` finds the treaty's predicates in a text, in the
+languages the bot recognises, so that answer selection can compare them across languages
+(``answer.Answerer.candidates``).
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from .language import normalize
+
+# Word starts for languages with spaces; anywhere for scripts without them (zh, ja, ko) and Arabic
+# (prefixed articles and conjunctions). Patterns see ``language.normalize``d text.
+_PREDICATES: dict[str, dict[str, str]] = {
+    "sign": {
+        "en": r"sign(?!if|al)", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]", "pt": r"assin", "it": r"firm[aoeò]",
+        "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"ký|kí(?=\s)", "tr": r"imza",
+        "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
+        "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
+    },
+    "attend": {
+        "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b", "es": r"asist|particip",
+        "pt": r"particip|compareceu|compareceram", "it": r"partecip|presenti\b", "de": r"teilgenommen|teilnahm|teilnehm|anwesend",
+        "ru": r"присутств|участвова|участник", "vi": r"tham dự|tham gia", "tr": r"kat[ıi]l", "id": r"hadir|berpartisipasi",
+        "zh": r"出席|参加|参与|与会", "ja": r"出席|参加", "ko": r"참석|참가", "ar": r"حضر|حضور|شارك|مشارك",
+    },
+    "ratify": {
+        "en": r"ratif", "fr": r"ratif", "es": r"ratific", "pt": r"ratific", "it": r"ratific", "de": r"ratifi",
+        "ru": r"ратифи", "vi": r"phê chuẩn", "tr": r"onayla", "id": r"ratifik|meratifikasi", "zh": r"批准",
+        "ja": r"批准", "ko": r"비준", "ar": r"تصديق|صادق",
+    },
+    "in_force": {
+        "en": r"into force|take effect|takes effect", "fr": r"en vigueur", "es": r"en vigor", "pt": r"em vigor|vigência",
+        "it": r"in vigore", "de": r"in kraft", "ru": r"в силу", "vi": r"hiệu lực", "tr": r"yürürlü",
+        "id": r"berlaku", "zh": r"生效", "ja": r"発効", "ko": r"발효", "ar": r"نفاذ|حيز التنفيذ|سريان",
+    },
+    "adopt": {
+        "en": r"adopt", "fr": r"adopt", "es": r"adopt|aprob", "pt": r"adot|aprov", "it": r"adott|approv",
+        "de": r"angenommen|verabschied|annahme", "ru": r"принят|приня", "vi": r"thông qua", "tr": r"kabul",
+        "id": r"diadopsi|mengadopsi|disahkan", "zh": r"通过", "ja": r"採択", "ko": r"채택", "ar": r"اعتمد|اعتماد",
+    },
+    "negotiate": {
+        "en": r"negotiat|draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
+        "it": r"negozi|redatt", "de": r"verhandl|verhandel|ausgehandelt|entw[uo]rf", "ru": r"переговор|разработ",
+        "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslak", "id": r"negosiasi|merancang|perundingan",
+        "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|초안", "ar": r"تفاوض|مفاوض|صياغة",
+    },
+    "hope": {
+        "en": r"hope|expect", "fr": r"espér|espoir", "es": r"esper", "pt": r"esper", "it": r"sper",
+        "de": r"hoff|erwart", "ru": r"надея|надежд|ожида", "vi": r"hy vọng|kỳ vọng", "tr": r"umu|bekle",
+        "id": r"berharap|harapan", "zh": r"希望|期望", "ja": r"期待|望ん", "ko": r"희망|기대", "ar": r"تأمل|يأمل|أمل",
+    },
+}
+# "The signing ceremony" names the event, not a signature: removed before the predicates are sought.
+_CEREMONY = {
+    "en": r"signing (?:ceremony|session|event)", "fr": r"cérémonie de (?:la )?signature", "es": r"ceremonia de (?:la )?firma",
+    "pt": r"cerim[ôó]nia de assinatura", "it": r"cerimonia (?:di|della) firma", "de": r"unterzeichnungs\w*",
+    "ru": r"церемони\w* подписания", "vi": r"lễ (?:mở )?ký", "tr": r"imza tören\w*", "id": r"upacara penandatanganan",
+    "zh": r"签署仪式|签字仪式|签约仪式", "ja": r"署名式", "ko": r"서명식", "ar": r"(?:حفل|مراسم) (?:ال)?توقيع",
+}
+_ANYWHERE = {"zh", "ja", "ko", "ar"}
+
+
+@lru_cache(maxsize=None)
+def _patterns(language: str) -> tuple[re.Pattern, tuple[tuple[str, re.Pattern], ...]]:
+    start = "" if language in _ANYWHERE else r"(?<!\w)"
+    return (re.compile(_CEREMONY.get(language, r"(?!)")),
+            tuple((name, re.compile(start + f"(?:{by_language[language]})"))
+                  for name, by_language in _PREDICATES.items() if language in by_language))
+
+
+@lru_cache(maxsize=4096)
+def predicates(text: str, language: str) -> frozenset[str]:
+    """The predicates ``text`` (in ``language``) states; empty for a language without patterns."""
+    ceremony, patterns = _patterns(language)
+    norm = ceremony.sub(" ", normalize(text))
+    return frozenset(name for name, pattern in patterns if pattern.search(norm))
+
+
+def agreement(question: frozenset[str], sentence: frozenset[str]) -> tuple[float, float]:
+    """(the share of the question's predicates that the sentence states, the share of the
+    sentence's predicates that the question does not ask about: "hopes that many will sign" for
+    "how many signed" is 0.5); (0, 0) for a question without any."""
+    if not question:
+        return 0.0, 0.0
+    return len(question & sentence) / len(question), len(sentence - question) / len(sentence) if sentence else 0.0

@@ -1,0 +1,45 @@
+"""Predicates: what a question asks was done and what a sentence says was done, across languages."""
+
+from __future__ import annotations
+
+import pytest
+
+from briefing_bot.predicates import agreement, predicates
+
+
+@pytest.mark.parametrize("text, language", [
+    ("How many countries signed the convention in Hanoi?", "en"),
+    ("Combien de pays ont signé la convention ?", "fr"),
+    ("¿Cuántos países firmaron la convención?", "es"),
+    ("Quantos países assinaram a convenção?", "pt"),
+    ("Wie viele Staaten haben unterzeichnet?", "de"),
+    ("Сколько стран подписали конвенцию?", "ru"),
+    ("Có bao nhiêu quốc gia đã ký công ước?", "vi"),
+    ("Sözleşmeyi kaç ülke imzaladı?", "tr"),
+    ("Berapa negara yang menandatangani konvensi?", "id"),
+    ("有多少国家签署了公约？", "zh"),
+    ("何か国が署名しましたか？", "ja"),
+    ("몇 개국이 서명했나요?", "ko"),
+    ("كم دولة وقعت على الاتفاقية؟", "ar"),
+])
+def test_signing_is_found_in_every_language(text, language):
+    assert predicates(text, language) == {"sign"}
+
+
+def test_the_signing_ceremony_names_an_event_not_a_signature():
+    attended = "The Vietnam News Agency reported that about 110 countries attended the Hanoi signing ceremony."
+    assert predicates(attended, "en") == {"attend"}
+    assert predicates("أفادت وكالة أنباء فيتنام بأن نحو 110 دول حضرت حفل التوقيع في هانوي.", "ar") == {"attend"}
+    assert predicates("Where was the signing ceremony held?", "en") == frozenset()
+
+
+def test_agreement_tells_signed_from_attended_across_languages():
+    asked = predicates("하노이에서 몇 개국이 협약에 서명했나요?", "ko")
+    signed = predicates("After both days, the UN Treaty Collection listed 72 signatories.", "en")
+    attended = predicates("About 110 countries attended the Hanoi signing ceremony.", "en")
+    assert agreement(asked, signed) == (1.0, 0.0)
+    assert agreement(asked, attended) == (0.0, 1.0)
+    hoped = predicates("Viet Nam hopes many member states will sign the convention.", "en")
+    assert agreement(asked, hoped) == (1.0, 0.5)
+    assert agreement(frozenset(), attended) == (0.0, 0.0)  # a question without a predicate: no evidence
+    assert predicates("Ratifizierung und Inkrafttreten", "xx") == frozenset()  # a language without patterns
