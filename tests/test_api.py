@@ -393,6 +393,15 @@ def test_feedback_only_for_issued_answers_without_addresses(client, tmp_path):
     assert rows == [(QUESTION, answer["answer_id"], 1)]
 
 
+def test_an_unreachable_database_of_votes_is_503_and_answers_go_on(settings, tmp_path):
+    (tmp_path / "file").write_text("not a folder")  # the database cannot be created under it
+    client = client_for(settings, database_url=f"sqlite:///{tmp_path}/file/feedback.sqlite", **ROOMY)
+    answer = client.post("/api/ask", json={"question": QUESTION})
+    assert answer.status_code == 200 and answer.json()["answered"]  # not recorded, but answered
+    vote = client.post("/api/feedback", json={"answer_id": answer.json()["answer_id"], "vote": 1})
+    assert vote.status_code == 503 and error_of(vote)["code"] == "unavailable" and vote.headers["Retry-After"]
+
+
 def test_feedback_is_rate_limited(settings, tmp_path):
     client = client_for(settings, feedback_db=tmp_path / "f.sqlite", feedback_rate_limit_per_minute=2)
     answer_id = client.post("/api/ask", json={"question": QUESTION}).json()["answer_id"]

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from .access import AccessLog
 from .api import SourcesCache, close_api_paths, install_errors, install_routes
 from .config import Settings
+from .errors import FeedbackError
 from .feedback import FeedbackStore
 from .guard import Guard, Refused
 from .ingest import progress_bar
@@ -89,7 +91,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
     """The whole web application: API, chat page (Gradio), widget and embed script."""
     pipeline = pipeline or Pipeline(settings)
     metrics = Metrics()
-    journal = FeedbackStore(settings.feedback_db, settings.retention_days)
+    journal = FeedbackStore.from_settings(settings)
     limits = RateLimits(settings.rate_limit_storage, rules_from(settings))
 
     def delivered(answer: Answer, seconds: float) -> None:
@@ -110,7 +112,10 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
-        await run_sync(journal.purge)
+        try:
+            await run_sync(journal.purge)
+        except FeedbackError as exc:  # answering does not wait for the database
+            event("feedback_unavailable", str(exc), logging.ERROR)
         service.start()
         yield
         service.stop()

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -94,7 +94,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["127.0.0.1", "::1"], description="addresses or networks that may read "
         "/metrics, comma-separated (default: this machine)")
     feedback_db: Path = Field(Path(".briefing-bot/feedback.sqlite"), description="votes and the record of "
-                              "asked questions (no IP addresses)")
+                              "asked questions (no IP addresses), as a SQLite file (unless database_url)")
+    database_url: str | None = Field(None, description="a database for votes and the record of asked "
+                                     "questions, as a SQLAlchemy URL: postgresql://user:password@host:5432/name "
+                                     "(psycopg) to share them between replicas; unset = the SQLite file feedback_db")
     retention_days: int = Field(90, ge=1, description="asked questions and votes are deleted after this many days")
 
     @field_validator("trusted_proxies", "metrics_clients", mode="before")
@@ -141,6 +144,28 @@ class Settings(BaseSettings):
             known = ", ".join(sorted(s for s in SCHEMES if not s.startswith("async+")))
             raise ValueError(f"'{value}' is not a rate-limit storage URI (schemes: {known})")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise ValueError("not a database URL such as postgresql://user:password@host:5432/briefing_bot "
+                             "or sqlite:///path/feedback.sqlite") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_database(self) -> Settings:
+        if self.database_url and "feedback_db" in self.model_fields_set:
+            raise ValueError("set BRIEFING_BOT_DATABASE_URL or BRIEFING_BOT_FEEDBACK_DB, not both (the "
+                             "database URL replaces the SQLite file)")
+        return self
 
     @field_validator("log_level")
     @classmethod

@@ -165,7 +165,7 @@ def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: 
                 gr.update(value=sources_table(rows, code)))
 
     def vote(data: gr.LikeData, rated: dict) -> None:
-        """A thumbs up/down: recorded only for an answer this server gave (the guard rate-limits it)."""
+        """A thumbs up/down: recorded only for an answer in the record (the guard rate-limits it)."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         if data.liked is not None and str(index) in rated:
             _question, answer_id = rated[str(index)]
