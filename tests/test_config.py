@@ -81,6 +81,8 @@ def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, messa
 def test_a_rate_limit_storage_that_cannot_be_used_is_a_config_error():
     from briefing_bot.ratelimit import RateLimits, rules_from
 
+    RateLimits("redis://cache:6379", rules_from(Settings()))  # the redis package is enough (no connection yet)
+
     with pytest.raises(ConfigError, match="BRIEFING_BOT_RATE_LIMIT_STORAGE"):
         RateLimits("memcached://cache:11211", rules_from(Settings()))  # its client library is not installed
 

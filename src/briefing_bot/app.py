@@ -183,8 +183,10 @@ async def run_sync(fn, *args):
     return await run_in_threadpool(fn, *args)
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False) -> None:
-    """Run the web application (chat page, widget, API) with uvicorn."""
+def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False,
+          pipeline: Pipeline | None = None, with_ui: bool = True) -> None:
+    """Run the web application (chat page, widget, API) with uvicorn (``pipeline``, ``with_ui``: as
+    for ``create_app``)."""
     import uvicorn
 
     configure_logging(settings.log_level)
@@ -198,5 +200,5 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
         threading.Timer(2.0, webbrowser.open, [url]).start()  # a no-op where there is no browser
     # The app applies uvicorn's proxy-headers middleware itself, with trusted_proxies: uvicorn's own
     # (which trusts 127.0.0.1 by default) is off so that nothing else rewrites the client.
-    uvicorn.run(create_app(settings), host=host, port=port, root_path=settings.root_path, log_level="warning",
+    uvicorn.run(create_app(settings, pipeline, with_ui), host=host, port=port, root_path=settings.root_path, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)

@@ -37,8 +37,10 @@ class RateLimits:
 
     def __init__(self, storage_uri: str, rules: dict[str, list[RateLimitItem]]) -> None:
         uri = storage_uri if storage_uri.startswith("async+") else "async+" + storage_uri
+        # Redis through the redis package's asyncio client (limits' default for it is coredis).
+        options = {"implementation": "redispy"} if uri.startswith("async+redis") else {}
         try:
-            self.storage = storage_from_string(uri)
+            self.storage = storage_from_string(uri, **options)
         except Exception as exc:  # noqa: BLE001 - unknown scheme, missing driver: one clear line
             raise ConfigError(f"Cannot use the rate-limit storage {storage_uri}: {exc}. Check "
                               "BRIEFING_BOT_RATE_LIMIT_STORAGE.") from None
