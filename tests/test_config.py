@@ -70,6 +70,8 @@ def test_web_defaults_are_safe(monkeypatch):
     ("BRIEFING_BOT_RETENTION_DAYS", "0", "retention_days"),
     ("BRIEFING_BOT_DATABASE_URL", "postgres-on-the-corner", "not a database URL"),
     ("BRIEFING_BOT_DATABASE_URL", "oracle+nothing://db/x", "not a database URL"),
+    ("BRIEFING_BOT_REDIS_URL", "cache:6379", "not a Redis URL"),
+    ("BRIEFING_BOT_ANSWER_CACHE_BYTES", "-1", "answer_cache_bytes"),
 ])
 def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, message):
     monkeypatch.setenv(variable, value)
@@ -100,3 +102,14 @@ def test_the_database_is_the_sqlite_file_unless_a_url_replaces_it(monkeypatch, t
     monkeypatch.setenv("BRIEFING_BOT_FEEDBACK_DB", str(tmp_path / "votes.sqlite"))  # which one? say so
     with pytest.raises(ConfigError, match="not both"):
         load_settings()
+
+
+def test_redis_url_is_the_rate_limit_storage_unless_that_is_set(monkeypatch):
+    monkeypatch.delenv("BRIEFING_BOT_CONFIG", raising=False)
+    assert Settings().rate_limit_uri == "memory://"
+    monkeypatch.setenv("BRIEFING_BOT_REDIS_URL", "redis://cache:6379/0")
+    assert load_settings().rate_limit_uri == "redis://cache:6379/0"  # replicas share the limits
+    monkeypatch.setenv("BRIEFING_BOT_RATE_LIMIT_STORAGE", "memory://")  # set: per process, as asked
+    assert load_settings().rate_limit_uri == "memory://"
+    assert Settings(redis_url="redis://cache:6379/0", rate_limit_storage="redis://other:6379").rate_limit_uri == \
+        "redis://other:6379"
