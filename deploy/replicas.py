@@ -6,7 +6,8 @@ record of questions and votes through real servers.
 Starts, each on 127.0.0.1 and a free port, with its data in DIR:
 
 - a Chroma server (``chroma run`` from the virtualenv): the index (BRIEFING_BOT_CHROMA_URL);
-- Redis (Debian's ``redis-server``): the rate limits (BRIEFING_BOT_RATE_LIMIT_STORAGE);
+- Redis (Debian's ``redis-server``): the answer cache and the rate limits (BRIEFING_BOT_REDIS_URL,
+  BRIEFING_BOT_RATE_LIMIT_STORAGE);
 - PostgreSQL (Debian's ``initdb`` and ``pg_ctl``, run as the ``postgres`` user when this runs as
   root): the record of questions and votes (BRIEFING_BOT_DATABASE_URL);
 
@@ -152,7 +153,7 @@ def start_redis(stack: Stack) -> str:
     port, folder = free_port(), stack.folder / "redis"
     folder.mkdir(exist_ok=True)
     stack.spawn("redis", [REDIS, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
-                          "--save", "", "--appendonly", "no"])  # counts for a few minutes: nothing to keep
+                          "--save", "", "--appendonly", "no"])  # counts and cached answers: nothing to keep
     stack.wait("redis", lambda: listens(port), 30)
     return f"redis://127.0.0.1:{port}"
 
@@ -225,7 +226,8 @@ def up(folder: Path, port: int, replicas: int, bot: list[str]) -> int:
     stack = Stack(folder)
     try:
         print(f"Starting Redis, Chroma and PostgreSQL in {folder} (logs in {stack.logs})...", file=sys.stderr)
-        shared = {"BRIEFING_BOT_RATE_LIMIT_STORAGE": start_redis(stack),
+        redis = start_redis(stack)
+        shared = {"BRIEFING_BOT_REDIS_URL": redis, "BRIEFING_BOT_RATE_LIMIT_STORAGE": redis,
                   "BRIEFING_BOT_CHROMA_URL": start_chroma(stack),
                   "BRIEFING_BOT_DATABASE_URL": start_postgres(stack),
                   "BRIEFING_BOT_TRUSTED_PROXIES": "127.0.0.1"}  # nginx: the client is its X-Forwarded-For
@@ -254,7 +256,7 @@ def up(folder: Path, port: int, replicas: int, bot: list[str]) -> int:
         stack.wait("nginx", lambda: responds(url + "/api/health"), 30)
 
         print(json.dumps({"url": url, "replicas": [f"http://127.0.0.1:{p}" for p in ports],
-                          "chroma": shared["BRIEFING_BOT_CHROMA_URL"], "redis": shared["BRIEFING_BOT_RATE_LIMIT_STORAGE"],
+                          "chroma": shared["BRIEFING_BOT_CHROMA_URL"], "redis": redis,
                           "database": make_url(shared["BRIEFING_BOT_DATABASE_URL"]).render_as_string(hide_password=True),
                           "env": str(env_file), "logs": str(stack.logs), "pid": os.getpid()}), flush=True)
         print(f"Ready: {url} ({replicas} replicas). Ctrl-C stops everything.", file=sys.stderr)

@@ -1,7 +1,8 @@
 """Replicas on shared components, as deploy/replicas.py runs them: two replicas (the drills' runner,
 i.e. `briefing-bot serve` with the fake embedder) behind nginx, on a Chroma server, Redis and
 PostgreSQL. A client over its limit is limited whichever replica it reaches, a vote through one
-replica on another's answer is counted once, and an ingest is picked up by both."""
+replica on another's answer is counted once, an answer cached by one is a hit on the other, and an
+ingest is picked up by both."""
 
 from __future__ import annotations
 
@@ -152,6 +153,15 @@ def test_a_vote_through_one_replica_on_an_answer_of_the_other_is_counted_once(de
                                       text=True, timeout=60).stdout)
     asked = {row["question"]: row["asked"] for row in stats["most_asked"]}
     assert asked["When was the signing ceremony held?"] == 1
+
+
+def test_an_answer_cached_by_one_replica_is_a_hit_on_the_other(deployment):
+    first, second = deployment["replicas"]
+    question = "Where was the signing ceremony of the convention held?"
+    status, answered = ask(first, question, client=next(CLIENTS))
+    assert status == 200 and answered["answered"] and answered["cached"] is False
+    status, again = ask(second, question.upper(), client=next(CLIENTS))  # the same question for the cache
+    assert status == 200 and again["cached"] is True and again["answer"] == answered["answer"]
 
 
 def test_an_ingest_is_picked_up_by_both_replicas(deployment):
