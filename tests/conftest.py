@@ -150,6 +150,20 @@ ENTITIES = """entities:
 """
 
 
+# A document added to a knowledge folder by the tests and drills that ingest while serving.
+NEW_DOC = """---
+title: How to reach the press office
+publisher: briefing-bot press office
+url: https://example.org/press
+published: 2025-11-28
+language: en
+kind: notice
+---
+
+Journalists can reach the press office of the Hanoi Convention briefing at press@example.org.
+"""
+
+
 def write_knowledge(folder: Path, files: dict[str, str] | None = None) -> Path:
     """Write a small knowledge folder (the default: a fact sheet, an article and its translation,
     and the glossary of their names)."""

@@ -10,11 +10,11 @@ import http.client
 import itertools
 import json
 import os
+import runpy
 import select
 import shlex
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -23,25 +23,15 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FAKE_CALIBRATION, ROOT, write_knowledge
+from conftest import FAKE_CALIBRATION, NEW_DOC, ROOT, write_knowledge
 
 pytestmark = [pytest.mark.server, pytest.mark.enable_socket]
 
 DEPLOY = ROOT / "deploy" / "replicas.py"
+listens = runpy.run_path(str(DEPLOY))["listens"]  # whether a port of 127.0.0.1 accepts connections
 BOT = [sys.executable, str(ROOT / "bench" / "drills" / "runner.py")]  # serve / ingest with the fake embedder
 QUESTION = "Who chairs the signing ceremony?"
 PER_MINUTE = 4  # questions per client and minute (and at once): small enough to reach in a test
-NEW_DOC = """---
-title: How to reach the press office
-publisher: briefing-bot press office
-url: https://example.org/press
-published: 2025-11-28
-language: en
-kind: notice
----
-
-Journalists can reach the press office of the Hanoi Convention briefing at press@example.org.
-"""
 # Every request of the tests below that is not about rate limits comes from a client of its own.
 CLIENTS = (f"10.0.{i // 250}.{i % 250 + 1}" for i in itertools.count())
 
@@ -82,14 +72,6 @@ def deployment():
         components = [ready["url"], *ready["replicas"], ready["chroma"], ready["redis"], ready["database"]] if ready else []
         still = [c for c in components if listens(int(c.rsplit(":", 1)[1].split("/")[0]))]
         assert code == 0 and not still, f"exit {code}, still listening: {still}"
-
-
-def listens(port: int) -> bool:
-    try:
-        socket.create_connection(("127.0.0.1", port), timeout=1).close()
-        return True
-    except OSError:
-        return False
 
 
 def shared_settings(path: Path) -> dict[str, str]:
