@@ -1,5 +1,5 @@
-"""briefing-bot as replicas behind nginx on one machine, sharing the index, the rate limits and the
-record of questions and votes through real servers.
+"""briefing-bot as replicas behind nginx on one machine, sharing the index, the rate limits, the
+answer cache and the record of questions and votes through real servers.
 
     .venv/bin/python deploy/replicas.py [--dir .briefing-bot/replicas] [--port 8080] [--replicas 2]
 
@@ -41,6 +41,7 @@ import urllib.request
 from pathlib import Path
 from typing import Callable
 
+import psycopg
 from sqlalchemy import make_url
 
 from briefing_bot.config import load_settings
@@ -201,18 +202,19 @@ def start_postgres(stack: Stack) -> str:
     stack.stops.append(("postgres", lambda: stack.run(
         "postgres-stop", as_postgres + [str(tools / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], cwd=home)))
     password = secret.read_text().strip()
-    import psycopg
-
-    with psycopg.connect(host="127.0.0.1", port=port, user=USER, password=password, dbname="postgres",
-                         autocommit=True) as connection:
-        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone():
-            connection.execute(f"CREATE DATABASE {DATABASE}")
+    try:
+        with psycopg.connect(host="127.0.0.1", port=port, user=USER, password=password, dbname="postgres",
+                             autocommit=True) as connection:
+            if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", (DATABASE,)).fetchone():
+                connection.execute(f"CREATE DATABASE {DATABASE}")
+    except psycopg.Error as exc:
+        raise Failed(f"cannot create the database {DATABASE} ({exc}): {stack.tail('postgres-start')}") from None
     return f"postgresql://{USER}:{password}@127.0.0.1:{port}/{DATABASE}"
 
 
-def nginx_config(listen: int, replicas: list[int], max_body_bytes: int, answer_timeout: float) -> str:
+def nginx_config(port: int, replicas: list[int], max_body_bytes: int, answer_timeout: float) -> str:
     """deploy/nginx.conf with its values filled in."""
-    values = {"listen": f"127.0.0.1:{listen}", "max_body_bytes": str(max_body_bytes),
+    values = {"listen": f"127.0.0.1:{port}", "max_body_bytes": str(max_body_bytes),
               "read_timeout": str(int(answer_timeout) + 30),
               "replicas": "\n        ".join(f"server 127.0.0.1:{p} max_fails=1 fail_timeout=5s;" for p in replicas)}
     text = TEMPLATE.read_text()
@@ -280,7 +282,7 @@ def up(folder: Path, port: int, replicas: int, bot: list[str]) -> int:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0].replace("\n", " "))
     parser.add_argument("--dir", type=Path, default=Path(".briefing-bot/replicas"),
                         help="where the components keep their data and logs (default: %(default)s)")
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (0: a free one)")
