@@ -153,6 +153,20 @@ ENTITIES = """entities:
 """
 
 
+# A document added to a knowledge folder by the tests and drills that ingest while serving.
+NEW_DOC = """---
+title: How to reach the press office
+publisher: briefing-bot press office
+url: https://example.org/press
+published: 2025-11-28
+language: en
+kind: notice
+---
+
+Journalists can reach the press office of the Hanoi Convention briefing at press@example.org.
+"""
+
+
 def write_knowledge(folder: Path, files: dict[str, str] | None = None) -> Path:
     """Write a small knowledge folder (the default: a fact sheet, an article and its translation,
     and the glossary of their names)."""
@@ -191,6 +205,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, what: str, seconds: float = 30) -> None:
+    """Wait until something listens on 127.0.0.1:``port`` (else fail the test)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the {what} did not start within {seconds:g} s")
+
+
 @pytest.fixture
 def chroma_server(tmp_path):
     """A real `chroma run` server on 127.0.0.1 for one test; yields its URL."""
@@ -199,19 +225,48 @@ def chroma_server(tmp_path):
     process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the Chroma server did not start within 30 s")
+        wait_for_port(port, "Chroma server")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
         process.wait(timeout=10)
+
+
+class RedisServer:
+    """Debian's `redis-server` on a free port of 127.0.0.1, keeping nothing on disk: ``url``;
+    ``stop()`` and ``start()`` again (same port, empty)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, "Redis server")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis server for one test (skipped where Debian's redis-server is not installed;
+    CI installs it)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()
 
 
 def make_gemma_wheels(folder: Path, payload: bytes = b"weights") -> tuple[str, str]:

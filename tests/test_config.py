@@ -68,6 +68,10 @@ def test_web_defaults_are_safe(monkeypatch):
     ("BRIEFING_BOT_QUEUE_SIZE", "0", "queue_size"),
     ("BRIEFING_BOT_LOG_LEVEL", "LOUD", "not one of"),
     ("BRIEFING_BOT_RETENTION_DAYS", "0", "retention_days"),
+    ("BRIEFING_BOT_DATABASE_URL", "postgres-on-the-corner", "not a database URL"),
+    ("BRIEFING_BOT_DATABASE_URL", "oracle+nothing://db/x", "not a database URL"),
+    ("BRIEFING_BOT_REDIS_URL", "cache:6379", "not a Redis URL"),
+    ("BRIEFING_BOT_ANSWER_CACHE_BYTES", "-1", "answer_cache_bytes"),
 ])
 def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, message):
     monkeypatch.setenv(variable, value)
@@ -79,5 +83,33 @@ def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, messa
 def test_a_rate_limit_storage_that_cannot_be_used_is_a_config_error():
     from briefing_bot.ratelimit import RateLimits, rules_from
 
+    RateLimits("redis://cache:6379", rules_from(Settings()))  # the redis package is enough (no connection yet)
+
     with pytest.raises(ConfigError, match="BRIEFING_BOT_RATE_LIMIT_STORAGE"):
         RateLimits("memcached://cache:11211", rules_from(Settings()))  # its client library is not installed
+
+
+def test_the_database_is_the_sqlite_file_unless_a_url_replaces_it(monkeypatch, tmp_path):
+    from briefing_bot.feedback import FeedbackStore
+
+    monkeypatch.delenv("BRIEFING_BOT_CONFIG", raising=False)
+    monkeypatch.setenv("BRIEFING_BOT_FEEDBACK_DB", str(tmp_path / "votes.sqlite"))
+    assert FeedbackStore.from_settings(load_settings()).database == tmp_path / "votes.sqlite"  # as before
+    monkeypatch.delenv("BRIEFING_BOT_FEEDBACK_DB")
+    monkeypatch.setenv("BRIEFING_BOT_DATABASE_URL", "postgresql://bot:secret@db:5432/briefing_bot")
+    store = FeedbackStore.from_settings(load_settings())
+    assert store.database == "postgresql://bot:secret@db:5432/briefing_bot" and "secret" not in store.where
+    monkeypatch.setenv("BRIEFING_BOT_FEEDBACK_DB", str(tmp_path / "votes.sqlite"))  # which one? say so
+    with pytest.raises(ConfigError, match="not both"):
+        load_settings()
+
+
+def test_redis_url_is_the_rate_limit_storage_unless_that_is_set(monkeypatch):
+    monkeypatch.delenv("BRIEFING_BOT_CONFIG", raising=False)
+    assert Settings().rate_limit_uri == "memory://"
+    monkeypatch.setenv("BRIEFING_BOT_REDIS_URL", "redis://cache:6379/0")
+    assert load_settings().rate_limit_uri == "redis://cache:6379/0"  # replicas share the limits
+    monkeypatch.setenv("BRIEFING_BOT_RATE_LIMIT_STORAGE", "memory://")  # set: per process, as asked
+    assert load_settings().rate_limit_uri == "memory://"
+    assert Settings(redis_url="redis://cache:6379/0", rate_limit_storage="redis://other:6379").rate_limit_uri == \
+        "redis://other:6379"

@@ -11,7 +11,10 @@ import time
 
 from click.testing import CliRunner
 
+import pytest
+
 from briefing_bot.cli import cli
+from briefing_bot.errors import FeedbackError
 from briefing_bot.feedback import FeedbackStore, now_utc
 from briefing_bot.stats import question_key, report
 from briefing_bot.types import Answer
@@ -102,3 +105,37 @@ def test_the_commands(tmp_path, monkeypatch):
     assert "Declined (what the knowledge is missing)" in table.output and "Recipe for pizza?" in table.output
     as_json = json.loads(runner.invoke(cli, ["stats", "--json"]).output)
     assert as_json["by_language"] == [{"language": "en", "asked": 2, "declined": 1}]
+
+
+OLD_SCHEMA = """
+CREATE TABLE feedback (id INTEGER PRIMARY KEY, question TEXT NOT NULL, answer_id TEXT NOT NULL,
+    vote INTEGER NOT NULL CHECK (vote IN (-1, 1)), created_at TEXT NOT NULL);
+CREATE TABLE questions (id INTEGER PRIMARY KEY, answer_id TEXT NOT NULL, question TEXT NOT NULL,
+    language TEXT NOT NULL, answered INTEGER NOT NULL, support REAL NOT NULL, asked_at TEXT NOT NULL);
+CREATE INDEX questions_by_answer ON questions (answer_id);
+CREATE INDEX questions_by_time ON questions (asked_at);
+CREATE INDEX feedback_by_time ON feedback (created_at);
+"""
+
+
+def test_a_sqlite_file_of_an_earlier_version_keeps_its_data(tmp_path):
+    path = tmp_path / "feedback.sqlite"
+    with sqlite3.connect(path) as db:  # written by the sqlite3 code of earlier versions
+        db.executescript(OLD_SCHEMA)
+        db.execute("INSERT INTO questions (answer_id, question, language, answered, support, asked_at) "
+                   "VALUES ('0123456789abcdef', 'Who chairs it?', 'en', 1, 0.9, ?)", (now_utc(),))
+        db.execute("INSERT INTO feedback (question, answer_id, vote, created_at) VALUES "
+                   "('Who chairs it?', '0123456789abcdef', 1, ?)", (now_utc(),))
+    store = FeedbackStore(path)
+    assert store.vote("0123456789abcdef", -1) is True
+    assert [v for _q, _a, v, _t in store.all()] == [1, -1]
+    same = FeedbackStore(f"sqlite:///{path}")  # the same file named by a database URL
+    assert [r["vote"] for r in same.export_rows()] == [1, -1] and same.questions()[0][0] == "Who chairs it?"
+
+
+def test_a_database_that_cannot_be_used_is_a_typed_error_without_its_password(tmp_path):
+    (tmp_path / "file").write_text("not a folder")
+    store = FeedbackStore(f"sqlite:///{tmp_path}/file/feedback.sqlite")
+    with pytest.raises(FeedbackError, match="record of questions and votes"):
+        store.record(answer("When is the ceremony?"))
+    assert "secret" not in FeedbackStore("postgresql://bot:secret@db/x").where

@@ -18,19 +18,8 @@ import pytest
 from briefing_bot.errors import IngestLocked, StoreError
 from briefing_bot.lock import IngestLock
 from briefing_bot.pipeline import Pipeline
-from conftest import FACTS, FakeEmbedder, ROOT
+from conftest import FACTS, NEW_DOC, FakeEmbedder, ROOT
 
-NEW_DOC = """---
-title: How to reach the press office
-publisher: briefing-bot press office
-url: https://example.org/press
-published: 2025-11-28
-language: en
-kind: notice
----
-
-Journalists can reach the press office of the Hanoi Convention briefing at press@example.org.
-"""
 NEW_QUESTION = "How can journalists reach the press office?"
 OLD_QUESTION = "Who chairs the signing ceremony?"
 

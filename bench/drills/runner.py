@@ -4,6 +4,9 @@ real model (``--model default|fast|FOLDER``) or the unit tests' instant fake emb
     python bench/drills/runner.py ingest --model fake [--rebuild]
     python bench/drills/runner.py serve --model fake --port 7861
 
+``serve`` is ``briefing-bot serve`` without the chat page. ``deploy/replicas.py --bot "python
+bench/drills/runner.py"`` runs its replicas and its ingest with the fake embedder (``tests/test_replicas.py``).
+
 ``ingest`` opens the index and loads the model first, then prints ``start`` (so that a drill can
 time a kill within the ingest proper), ingests, and prints ``done <seconds>`` and a summary (with
 its peak resident memory, ``peak_rss_mb=``). On the
@@ -62,19 +65,10 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=7861)
     args = parser.parse_args()
     pipeline = pipeline_for(args.model)
-    if args.action == "serve":
-        import uvicorn
+    if args.action == "serve":  # as `briefing-bot serve` does (JSON logs, proxy headers), without the chat page
+        from briefing_bot.app import serve
 
-        from briefing_bot.app import create_app
-
-        try:  # JSON log lines on standard error, as `briefing-bot serve` writes them
-            from briefing_bot.logs import configure
-
-            configure("INFO")
-        except (ImportError, TypeError):
-            pass
-        uvicorn.run(create_app(pipeline.settings, pipeline, with_ui=False), host="127.0.0.1", port=args.port,
-                    log_level="warning")
+        serve(pipeline.settings, host="127.0.0.1", port=args.port, pipeline=pipeline, with_ui=False)
         return
     announce_phases()
     pipeline.store.client  # noqa: B018 - open the index now

@@ -22,21 +22,12 @@ ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tests"))
 sys.path.insert(0, str(ROOT / "bench"))
 
+from conftest import NEW_DOC  # noqa: E402,F401 - the drills' new document (ingest_under_load.py)
+
 RUNNER = Path(__file__).with_name("runner.py")
 FAKE_CALIBRATION = ROOT / "tests" / "data" / "fake-calibration.json"
 
 NEW_DOC_ID = "press-office-contact.en"
-NEW_DOC = """---
-title: How to reach the press office
-publisher: briefing-bot press office
-url: https://example.org/press
-published: 2025-11-28
-language: en
-kind: notice
----
-
-Journalists can reach the press office of the Hanoi Convention briefing at press@example.org.
-"""
 NEW_QUESTION = "How can journalists contact the press office?"
 SMALL_QUESTIONS = ["Who chairs the signing ceremony?", "Where was the signing ceremony held?",
                    "How many articles does the convention have?", "When does the convention enter into force?"]

@@ -22,7 +22,7 @@ from starlette.routing import BaseRoute, Match, NoMatchFound, Route
 
 from .access import STATE_KEY, note_answer
 from .config import Settings
-from .errors import BriefingBotError, IndexNotReady, InvalidQuestion, StoreError
+from .errors import BriefingBotError, FeedbackError, IndexNotReady, InvalidQuestion, StoreError
 from .feedback import FeedbackStore
 from .knowledge import load_knowledge, source_rows
 from .logs import event
@@ -59,7 +59,8 @@ def answer_object(answer: Answer) -> dict:
 
 
 class UnknownAnswer(BriefingBotError):
-    """A vote on an answer this server did not issue."""
+    """A vote on an answer that is not in the record (neither this server nor a replica sharing its
+    database issued it)."""
 
 
 class SourcesCache:
@@ -149,6 +150,11 @@ def install_errors(app: FastAPI, settings: Settings) -> None:
     @app.exception_handler(TimedOut)
     async def _timeout(_request: Request, exc: TimedOut):
         return error(504, "timeout", str(exc))
+
+    @app.exception_handler(FeedbackError)
+    async def _record(_request: Request, exc: FeedbackError):
+        event("feedback_unavailable", str(exc), logging.ERROR)
+        return error(503, "unavailable", "Votes cannot be recorded right now; try again later.", {"Retry-After": "30"})
 
     @app.exception_handler(StoreError)
     async def _store(_request: Request, exc: StoreError):
@@ -246,11 +252,11 @@ def install_routes(app: FastAPI, settings: Settings, service: AnswerService, jou
 
     @app.post("/api/feedback", summary="Thumbs up or down on an answer", status_code=204,
                  response_class=Response,
-                 responses={204: {"description": "Recorded"}, **errors(400, 404, 413, 422, 429)})
+                 responses={204: {"description": "Recorded"}, **errors(400, 404, 413, 422, 429, 503)})
     async def vote(body: FeedbackRequest) -> Response:  # type: ignore[valid-type]
-        """Only for answers this server gave (their ``answer_id``), within the retention period."""
+        """Only for answers this service gave (their ``answer_id``; any replica sharing the database), within the retention period."""
         if not await run_in_threadpool(journal.vote, body.answer_id, body.vote):
-            raise UnknownAnswer(f"No answer {body.answer_id} was given by this server (or it is older than "
+            raise UnknownAnswer(f"No answer {body.answer_id} was given by this service (or it is older than "
                                 f"{settings.retention_days} days). Vote on an answer_id from /api/ask.")
         return Response(status_code=204)
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import threading
 
 from fastapi import FastAPI
@@ -21,6 +22,7 @@ from fastapi.middleware.cors import CORSMiddleware
 from .access import AccessLog
 from .api import SourcesCache, close_api_paths, install_errors, install_routes
 from .config import Settings
+from .errors import FeedbackError
 from .feedback import FeedbackStore
 from .guard import Guard, Refused
 from .ingest import progress_bar
@@ -89,8 +91,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
     """The whole web application: API, chat page (Gradio), widget and embed script."""
     pipeline = pipeline or Pipeline(settings)
     metrics = Metrics()
-    journal = FeedbackStore(settings.feedback_db, settings.retention_days)
-    limits = RateLimits(settings.rate_limit_storage, rules_from(settings))
+    journal = FeedbackStore.from_settings(settings)
+    limits = RateLimits(settings.rate_limit_uri, rules_from(settings))
 
     def delivered(answer: Answer, seconds: float) -> None:
         metrics.answered(answer.language, answer.answered, seconds)
@@ -106,11 +108,16 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
                             on_ready=index_changed, on_restart=metrics.worker_restarts.inc,
                             progress=progress_bar("Building the index"))
     metrics.watch(service.queue.qsize, lambda: 1.0 if service.health()[0] == "ok" else 0.0)
+    if getattr(pipeline, "cache", None) is not None:
+        metrics.watch_cache(pipeline.cache.counts)
     sources = SourcesCache(settings, lambda: getattr(getattr(pipeline, "index", None), "generation", None))
 
     @contextlib.asynccontextmanager
     async def lifespan(_app: FastAPI):
-        await run_sync(journal.purge)
+        try:
+            await run_sync(journal.purge)
+        except FeedbackError as exc:  # answering does not wait for the database
+            event("feedback_unavailable", str(exc), logging.ERROR)
         service.start()
         yield
         service.stop()
@@ -178,8 +185,10 @@ async def run_sync(fn, *args):
     return await run_in_threadpool(fn, *args)
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False) -> None:
-    """Run the web application (chat page, widget, API) with uvicorn."""
+def serve(settings: Settings, host: str | None = None, port: int | None = None, open_browser: bool = False,
+          pipeline: Pipeline | None = None, with_ui: bool = True) -> None:
+    """Run the web application (chat page, widget, API) with uvicorn (``pipeline``, ``with_ui``: as
+    for ``create_app``)."""
     import uvicorn
 
     configure_logging(settings.log_level)
@@ -193,5 +202,5 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
         threading.Timer(2.0, webbrowser.open, [url]).start()  # a no-op where there is no browser
     # The app applies uvicorn's proxy-headers middleware itself, with trusted_proxies: uvicorn's own
     # (which trusts 127.0.0.1 by default) is off so that nothing else rewrites the client.
-    uvicorn.run(create_app(settings), host=host, port=port, root_path=settings.root_path, log_level="warning",
+    uvicorn.run(create_app(settings, pipeline, with_ui), host=host, port=port, root_path=settings.root_path, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)

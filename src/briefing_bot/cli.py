@@ -288,8 +288,7 @@ def feedback_export(fmt: str, output: Path | None) -> None:
     answered, support (no IP addresses are ever stored)."""
     from .feedback import FeedbackStore
 
-    settings = load_settings()
-    store = FeedbackStore(settings.feedback_db, settings.retention_days)
+    store = FeedbackStore.from_settings(load_settings())
     text = "".join(store.export(fmt))
     if output is None:
         click.echo(text, nl=False)
@@ -310,9 +309,7 @@ def stats(days: int, top: int, language: str | None, as_json: bool) -> None:
     from .feedback import FeedbackStore
     from .stats import report
 
-    settings = load_settings()
-    result = report(FeedbackStore(settings.feedback_db, settings.retention_days), days=days, top=top,
-                    language=language)
+    result = report(FeedbackStore.from_settings(load_settings()), days=days, top=top, language=language)
     click.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=1) if as_json else result.table())
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -78,7 +78,16 @@ class Settings(BaseSettings):
                                                "every route but static files (pages, events, API)")
     rate_limit_storage: str = Field("memory://", description="where the rate limits count: a `limits` "
                                     "storage URI (memory:// = this process; redis://host:6379 to share "
-                                    "them between processes, with the redis package installed)")
+                                    "them between processes); unset with redis_url = that Redis")
+    redis_url: str | None = Field(None, description="a Redis server (redis://host:6379/0) shared by every "
+                                  "process: the answer cache, and the rate limits unless rate_limit_storage is "
+                                  "set; unset = each process keeps its own")
+    answer_cache: bool = Field(True, description="answer a question asked again (same question, context, index "
+                               "generation and settings) from the answer cache")
+    answer_cache_bytes: int = Field(64 * 2**20, ge=0, description="size of the in-process answer cache (least "
+                                    "recently used answers go first; unused with redis_url)")
+    answer_cache_ttl_seconds: int = Field(86_400, ge=1, description="how long an answer stays in Redis "
+                                          "(with redis_url)")
     max_body_bytes: int = Field(16_384, ge=1024, description="larger request bodies (chunked or not) get 413")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="addresses or networks of the reverse proxies whose "
@@ -94,7 +103,10 @@ class Settings(BaseSettings):
         default_factory=lambda: ["127.0.0.1", "::1"], description="addresses or networks that may read "
         "/metrics, comma-separated (default: this machine)")
     feedback_db: Path = Field(Path(".briefing-bot/feedback.sqlite"), description="votes and the record of "
-                              "asked questions (no IP addresses)")
+                              "asked questions (no IP addresses), as a SQLite file (unless database_url)")
+    database_url: str | None = Field(None, description="a database for votes and the record of asked "
+                                     "questions, as a SQLAlchemy URL: postgresql://user:password@host:5432/name "
+                                     "(psycopg) to share them between replicas; unset = the SQLite file feedback_db")
     retention_days: int = Field(90, ge=1, description="asked questions and votes are deleted after this many days")
 
     @field_validator("trusted_proxies", "metrics_clients", mode="before")
@@ -141,6 +153,43 @@ class Settings(BaseSettings):
             known = ", ".join(sorted(s for s in SCHEMES if not s.startswith("async+")))
             raise ValueError(f"'{value}' is not a rate-limit storage URI (schemes: {known})")
         return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _database(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from sqlalchemy import make_url
+        from sqlalchemy.exc import ArgumentError, NoSuchModuleError
+
+        try:
+            make_url(value).get_dialect()
+        except (ArgumentError, NoSuchModuleError, ValueError):
+            raise ValueError("not a database URL such as postgresql://user:password@host:5432/briefing_bot "
+                             "or sqlite:///path/feedback.sqlite") from None
+        return value
+
+    @model_validator(mode="after")
+    def _one_database(self) -> Settings:
+        if self.database_url and "feedback_db" in self.model_fields_set:
+            raise ValueError("set BRIEFING_BOT_DATABASE_URL or BRIEFING_BOT_FEEDBACK_DB, not both (the "
+                             "database URL replaces the SQLite file)")
+        return self
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError(f"'{value}' is not a Redis URL such as redis://localhost:6379/0 (or rediss:// for TLS)")
+        return value or None
+
+    @property
+    def rate_limit_uri(self) -> str:
+        """Where the rate limits count: ``rate_limit_storage``, or Redis when ``redis_url`` is set
+        and ``rate_limit_storage`` is not (so that replicas share the limits)."""
+        if self.redis_url and "rate_limit_storage" not in self.model_fields_set:
+            return self.redis_url
+        return self.rate_limit_storage
 
     @field_validator("log_level")
     @classmethod

@@ -25,6 +25,10 @@ class StoreError(BriefingBotError):
     """The vector store is unreachable or its index is inconsistent."""
 
 
+class FeedbackError(BriefingBotError):
+    """The database of asked questions and votes cannot be reached or written."""
+
+
 class IndexNotReady(StoreError):
     """No index has been built yet (or one is being built)."""
 

@@ -48,7 +48,7 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
                         f"The whole body is at most {settings.max_body_bytes:,} bytes (else 413).")
 
     class FeedbackRequest(BaseModel):
-        """A thumbs up or down on an answer this server gave."""
+        """A thumbs up or down on an answer this service gave."""
 
         model_config = ConfigDict(regex_engine="python-re", json_schema_extra={
             "examples": [{"answer_id": "5f0c2a9be4d1c8a7", "vote": 1}]})
@@ -122,7 +122,10 @@ class AnswerOut(BaseModel):
     suggestions: list[str] = Field(description="Questions the bot can answer (with a decline).")
     support: float = Field(ge=0, le=1, description="Estimated chance that the answer is right (0 for a decline).")
     supported: Literal["well", "partly", ""] = Field(description="'well' or 'partly' supported; '' for a decline.")
-    timings_ms: dict[str, float]
+    timings_ms: dict[str, float] = Field(description="retrieve, answer and total (ms); only total (the lookup) "
+                                         "for an answer from the cache.")
+    cached: bool = Field(description="true: the answer cache gave it (the same question was answered in the "
+                                     "same context on the same index generation before).")
     answer_id: str = Field(pattern=ANSWER_ID, description="Refer to the answer with this id (POST /api/feedback).")
 
 
@@ -187,7 +190,8 @@ ERRORS = {
     413: "Body larger than max_body_bytes (code body_too_large)",
     422: "A constraint of the request is not met (code invalid_request, invalid_question)",
     429: "Too many requests from this client; see Retry-After (code rate_limited)",
-    503: "Cannot answer now: starting, degraded, overloaded (code not_ready, unavailable, overloaded); see Retry-After",
+    503: "Cannot answer now: starting, degraded, overloaded, or the database of votes is unreachable "
+         "(code not_ready, unavailable, overloaded); see Retry-After",
     504: "Not answered in time; the work was dropped (code timeout)",
 }
 RETRY_AFTER = {"Retry-After": {"description": "Seconds to wait before trying again", "schema": {"type": "integer"}}}

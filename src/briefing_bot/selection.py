@@ -15,6 +15,7 @@ in ``calibration/<model>.json``; nothing here is set by hand but ``keep_ratio``.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -148,6 +149,10 @@ class Selector:
         if not ranked:
             return Verdict(0.0, 0.0, judge.min_answerable, "partly")
         return judge.verdict(question_row(ranked, unknown_words))
+
+    def digest(self) -> str:
+        """A fingerprint of the fitted parameters (answers change when they do)."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -165,7 +165,7 @@ def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: 
                 gr.update(value=sources_table(rows, code)))
 
     def vote(data: gr.LikeData, rated: dict) -> None:
-        """A thumbs up/down: recorded only for an answer this server gave (the guard rate-limits it)."""
+        """A thumbs up/down: recorded only for an answer in the record (the guard rate-limits it)."""
         index = data.index[0] if isinstance(data.index, (list, tuple)) else data.index
         if data.liked is not None and str(index) in rated:
             _question, answer_id = rated[str(index)]
@@ -245,8 +245,8 @@ def _log_event(request, route: str, status: int, started: float, question: objec
     headers = getattr(request, "headers", None) or {}
     request_line(request_id=request_id(headers), route=route, method="EVENT", status=status,
                  latency_ms=(time.perf_counter() - started) * 1000,
-                 answer={"language": answer.language, "answered": answer.answered, "support": answer.support}
-                 if answer else None,
+                 answer={"language": answer.language, "answered": answer.answered, "support": answer.support,
+                         "cached": answer.cached} if answer else None,
                  question=str(question) if settings.log_questions else None)
 
 
