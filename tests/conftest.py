@@ -191,6 +191,18 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def wait_for_port(port: int, what: str, seconds: float = 30) -> None:
+    """Wait until something listens on 127.0.0.1:``port`` (else fail the test)."""
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            return
+        except OSError:
+            time.sleep(0.1)
+    pytest.fail(f"the {what} did not start within {seconds:g} s")
+
+
 @pytest.fixture
 def chroma_server(tmp_path):
     """A real `chroma run` server on 127.0.0.1 for one test; yields its URL."""
@@ -199,15 +211,7 @@ def chroma_server(tmp_path):
     process = subprocess.Popen([chroma, "run", "--path", str(tmp_path / "server-data"), "--host", "127.0.0.1",
                                 "--port", str(port)], stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
     try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        else:
-            pytest.fail("the Chroma server did not start within 30 s")
+        wait_for_port(port, "Chroma server")
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()
@@ -241,3 +245,40 @@ def pin_gemma_wheels(folder: Path, monkeypatch) -> Path:
 @pytest.fixture
 def fake_gemma(monkeypatch, tmp_path):
     return pin_gemma_wheels(tmp_path / "wheels", monkeypatch)
+
+
+class RedisServer:
+    """Debian's `redis-server` on a free port of 127.0.0.1, keeping nothing on disk: ``url``;
+    ``stop()`` and ``start()`` again (same port, empty)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.port = free_port()
+        self.url = f"redis://127.0.0.1:{self.port}/0"
+        self.folder = folder
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(["redis-server", "--port", str(self.port), "--bind", "127.0.0.1",
+                                         "--save", "", "--appendonly", "no", "--dir", str(self.folder)],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        wait_for_port(self.port, "Redis server")
+
+    def stop(self) -> None:
+        if self.process is not None:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+
+@pytest.fixture
+def redis_server(tmp_path):
+    """A real Redis server for one test (skipped where Debian's redis-server is not installed;
+    CI installs it)."""
+    if shutil.which("redis-server") is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    server = RedisServer(tmp_path)
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -61,6 +61,44 @@ def test_ask_returns_the_answer_object(client):
     assert len(data["answer_id"]) == 16 and response.headers["x-request-id"]
 
 
+def test_a_question_asked_again_is_answered_from_the_cache(settings, tmp_path, caplog):
+    """The same question (normalised) on the same index: ``cached`` true, the same answer, nothing
+    embedded and no wait in the queue (the worker is held); hits and misses in the request log and
+    in /metrics."""
+    gate = threading.Event()
+    gate.set()
+
+    class Held(Pipeline):
+        def ask_many(self, requests):
+            assert gate.wait(5), "the worker was asked"
+            return super().ask_many(requests)
+
+    embedder = FakeEmbedder()
+    client = client_for(settings, Held(settings, embedder=embedder), feedback_db=tmp_path / "f.sqlite",
+                        answer_timeout_seconds=3, **ROOMY)
+    with caplog.at_level(logging.INFO, logger="briefing_bot.access"):
+        first = client.post("/api/ask", json={"question": QUESTION}).json()
+        embedded = embedder.embedded
+        gate.clear()
+        again = client.post("/api/ask", json={"question": "  who chairs the SIGNING ceremony"}).json()
+    assert (first["cached"], again["cached"]) == (False, True) and embedder.embedded == embedded
+    assert again["answer"] == first["answer"] and again["citations"] == first["citations"]
+    assert again["question"] == "who chairs the SIGNING ceremony"
+    assert [r.cached for r in caplog.records if r.name == "briefing_bot.access"] == [False, True]
+    text = client.get("/metrics").text
+    assert 'briefing_bot_answer_cache_lookups_total{result="hit"} 1.0' in text
+    assert 'briefing_bot_answer_cache_lookups_total{result="miss"} 1.0' in text
+    assert "briefing_bot_answer_cache_errors_total 0.0" in text
+    assert 'briefing_bot_answers_total{answered="true",language="en"} 2.0' in text
+    gate.set()
+
+
+def test_the_answer_cache_can_be_turned_off(settings, tmp_path):
+    client = client_for(settings, feedback_db=tmp_path / "f.sqlite", answer_cache=False, **ROOMY)
+    assert [client.post("/api/ask", json={"question": QUESTION}).json()["cached"] for _ in range(2)] == [False, False]
+    assert "briefing_bot_answer_cache" not in client.get("/metrics").text
+
+
 def test_the_declared_answer_model_is_exactly_the_answer_object(client):
     """The OpenAPI response model lists every field of the answer (and no other): a field added to
     the answer object without declaring it, or declared but never sent, fails here."""
@@ -279,7 +317,8 @@ def test_an_index_that_cannot_be_read_is_503_and_health_says_why(settings, tmp_p
     chroma = pipeline.store.client._server  # what every collection of the index calls
     for name in ("_query", "_get", "_count"):
         monkeypatch.setattr(chroma, name, refused)
-    failed = client.post("/api/ask", json={"question": QUESTION})
+    # a question not asked before (one asked before is answered from the answer cache)
+    failed = client.post("/api/ask", json={"question": "When does the convention enter into force?"})
     assert failed.status_code == 503 and failed.headers["Retry-After"].isdigit()
     assert error_of(failed)["code"] == "unavailable" and "Connection refused" in error_of(failed)["message"]
     health = client.get("/api/health")

@@ -68,6 +68,8 @@ def test_web_defaults_are_safe(monkeypatch):
     ("BRIEFING_BOT_QUEUE_SIZE", "0", "queue_size"),
     ("BRIEFING_BOT_LOG_LEVEL", "LOUD", "not one of"),
     ("BRIEFING_BOT_RETENTION_DAYS", "0", "retention_days"),
+    ("BRIEFING_BOT_REDIS_URL", "cache:6379", "not a Redis URL"),
+    ("BRIEFING_BOT_ANSWER_CACHE_BYTES", "-1", "answer_cache_bytes"),
 ])
 def test_bad_web_settings_are_one_clear_line(monkeypatch, variable, value, message):
     monkeypatch.setenv(variable, value)
@@ -81,3 +83,14 @@ def test_a_rate_limit_storage_that_cannot_be_used_is_a_config_error():
 
     with pytest.raises(ConfigError, match="BRIEFING_BOT_RATE_LIMIT_STORAGE"):
         RateLimits("memcached://cache:11211", rules_from(Settings()))  # its client library is not installed
+
+
+def test_redis_url_is_the_rate_limit_storage_unless_that_is_set(monkeypatch):
+    monkeypatch.delenv("BRIEFING_BOT_CONFIG", raising=False)
+    assert Settings().rate_limit_uri == "memory://"
+    monkeypatch.setenv("BRIEFING_BOT_REDIS_URL", "redis://cache:6379/0")
+    assert load_settings().rate_limit_uri == "redis://cache:6379/0"  # replicas share the limits
+    monkeypatch.setenv("BRIEFING_BOT_RATE_LIMIT_STORAGE", "memory://")  # set: per process, as asked
+    assert load_settings().rate_limit_uri == "memory://"
+    assert Settings(redis_url="redis://cache:6379/0", rate_limit_storage="redis://other:6379").rate_limit_uri == \
+        "redis://other:6379"

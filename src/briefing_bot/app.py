@@ -90,7 +90,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
     pipeline = pipeline or Pipeline(settings)
     metrics = Metrics()
     journal = FeedbackStore(settings.feedback_db, settings.retention_days)
-    limits = RateLimits(settings.rate_limit_storage, rules_from(settings))
+    limits = RateLimits(settings.rate_limit_uri, rules_from(settings))
 
     def delivered(answer: Answer, seconds: float) -> None:
         metrics.answered(answer.language, answer.answered, seconds)
@@ -106,6 +106,8 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
                             on_ready=index_changed, on_restart=metrics.worker_restarts.inc,
                             progress=progress_bar("Building the index"))
     metrics.watch(service.queue.qsize, lambda: 1.0 if service.health()[0] == "ok" else 0.0)
+    if getattr(pipeline, "cache", None) is not None:
+        metrics.watch_cache(pipeline.cache.counts)
     sources = SourcesCache(settings, lambda: getattr(getattr(pipeline, "index", None), "generation", None))
 
     @contextlib.asynccontextmanager

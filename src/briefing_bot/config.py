@@ -78,7 +78,16 @@ class Settings(BaseSettings):
                                                "every route but static files (pages, events, API)")
     rate_limit_storage: str = Field("memory://", description="where the rate limits count: a `limits` "
                                     "storage URI (memory:// = this process; redis://host:6379 to share "
-                                    "them between processes, with the redis package installed)")
+                                    "them between processes); unset with redis_url = that Redis")
+    redis_url: str | None = Field(None, description="a Redis server (redis://host:6379/0) shared by every "
+                                  "process: the answer cache, and the rate limits unless rate_limit_storage is "
+                                  "set; unset = each process keeps its own")
+    answer_cache: bool = Field(True, description="answer a question asked again (same question, context, index "
+                               "generation and settings) from the answer cache")
+    answer_cache_bytes: int = Field(64 * 2**20, ge=0, description="size of the in-process answer cache (least "
+                                    "recently used answers go first; unused with redis_url)")
+    answer_cache_ttl_seconds: int = Field(86_400, ge=1, description="how long an answer stays in Redis "
+                                          "(with redis_url)")
     max_body_bytes: int = Field(16_384, ge=1024, description="larger request bodies (chunked or not) get 413")
     trusted_proxies: Annotated[list[str], NoDecode] = Field(
         default_factory=list, description="addresses or networks of the reverse proxies whose "
@@ -141,6 +150,21 @@ class Settings(BaseSettings):
             known = ", ".join(sorted(s for s in SCHEMES if not s.startswith("async+")))
             raise ValueError(f"'{value}' is not a rate-limit storage URI (schemes: {known})")
         return value
+
+    @field_validator("redis_url")
+    @classmethod
+    def _redis(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("redis://", "rediss://")):
+            raise ValueError(f"'{value}' is not a Redis URL such as redis://localhost:6379/0 (or rediss:// for TLS)")
+        return value or None
+
+    @property
+    def rate_limit_uri(self) -> str:
+        """Where the rate limits count: ``rate_limit_storage``, or Redis when ``redis_url`` is set
+        and ``rate_limit_storage`` is not (so that replicas share the limits)."""
+        if self.redis_url and "rate_limit_storage" not in self.model_fields_set:
+            return self.redis_url
+        return self.rate_limit_storage
 
     @field_validator("log_level")
     @classmethod

@@ -2,7 +2,7 @@
 
 ``briefing_bot.access`` has one line per HTTP request and one per question asked through the chat
 page (``request`` lines: id, route, method, status, latency, and for questions language,
-answered, support; the question's text only with ``log_questions``). ``briefing_bot`` has the
+answered, support, cached (from the answer cache); the question's text only with ``log_questions``). ``briefing_bot`` has the
 service's events: the worker starting, failing and restarting, index updates, overload.
 No line carries a client address.
 """
@@ -47,11 +47,11 @@ def configure(level: str = "INFO") -> None:
 
 def request_line(*, request_id: str, route: str, method: str, status: int, latency_ms: float,
                  answer: dict | None = None, question: str | None = None) -> None:
-    """Log one request (``answer``: language, answered, support of the question it asked)."""
+    """Log one request (``answer``: language, answered, support, cached of the question it asked)."""
     fields = {"event": "request", "id": request_id, "route": route, "method": method, "status": status,
               "latency_ms": round(latency_ms, 1)}
     if answer:
-        fields.update({k: answer[k] for k in ("language", "answered", "support") if k in answer})
+        fields.update({k: answer[k] for k in ("language", "answered", "support", "cached") if k in answer})
     if question is not None:
         fields["question"] = question
     ACCESS.info("%s %s %s", method, route, status, extra=fields)

@@ -1,12 +1,14 @@
 """Prometheus metrics (``/metrics``): requests and their latency per route, answers and declines
-by language, rate-limited and refused requests, the answer queue's depth, worker restarts, and the
-index generation being served. Each application has its own registry."""
+by language, rate-limited and refused requests, the answer queue's depth, worker restarts, the
+index generation being served, and the answer cache's hits, misses and errors. Each application
+has its own registry."""
 
 from __future__ import annotations
 
 from typing import Callable
 
 from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.core import CounterMetricFamily
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 CONTENT_TYPE = CONTENT_TYPE_LATEST
@@ -65,6 +67,10 @@ class Metrics:
         self.queue_depth.set_function(queue_depth)
         self.ready.set_function(ready)
 
+    def watch_cache(self, counts: dict[str, int]) -> None:
+        """Read the answer cache's counts (``hit``, ``miss``, ``error``) when scraped."""
+        self.registry.register(CacheCounts(counts))
+
     def set_index(self, generation: str, model: str, built_at: str) -> None:
         """The generation now served (the previous one's series is removed)."""
         labels = (generation, model, built_at)
@@ -88,3 +94,19 @@ class Metrics:
 
     def render(self) -> bytes:
         return generate_latest(self.registry)
+
+
+class CacheCounts:
+    """The answer cache's lookups by result (hit, miss) and its backend's errors, as counters."""
+
+    def __init__(self, counts: dict[str, int]) -> None:
+        self.counts = counts
+
+    def collect(self):
+        lookups = CounterMetricFamily("briefing_bot_answer_cache_lookups", "Answer cache lookups by result: hit "
+                                      "(answered from the cache) or miss", labels=["result"])
+        for result in ("hit", "miss"):
+            lookups.add_metric([result], self.counts[result])
+        yield lookups
+        yield CounterMetricFamily("briefing_bot_answer_cache_errors", "Answer cache backend failures (Redis down: "
+                                  "answered without the cache)", value=self.counts["error"])

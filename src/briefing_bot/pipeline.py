@@ -9,6 +9,7 @@ from dataclasses import dataclass, replace
 from typing import Callable, Iterable
 
 from .answer import Answerer, Scoring
+from .cache import AnswerCache, cache_key, make_cache
 from .config import Settings
 from .embedders import calibration_model, make_embedder
 from .errors import BriefingBotError, InvalidQuestion
@@ -40,11 +41,13 @@ REFRESH_SECONDS = 2.0
 
 @dataclass(frozen=True)
 class Prepared:
-    """A validated question, its language, and the text to search for (with context if a follow-up)."""
+    """A validated question, its language, and the text to search for (with ``context``, the
+    earlier question, if a follow-up)."""
 
     question: str
     language: str
     query: str
+    context: str = ""
 
 
 def parse_history(raw: object, max_turns: int, max_chars: int) -> list[Turn]:
@@ -67,12 +70,18 @@ def parse_history(raw: object, max_turns: int, max_chars: int) -> list[Turn]:
 
 
 class Pipeline:
-    """Question answering over the index. Construction is cheap; ``warm_up`` loads everything."""
+    """Question answering over the index. Construction is cheap; ``warm_up`` loads everything.
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None) -> None:
+    The answer cache (``cache``: ``cache`` or the settings', None when off) serves the answer
+    worker: ``cached`` reads it, ``ask_many`` stores what it answers. ``ask`` and ``run`` (the
+    command line, evaluation, benchmarks) always compute, and store nothing."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, cache: AnswerCache | None = None) -> None:
         self.settings = settings
         self.store = ChromaStore(settings)
         self._embedder = embedder
+        self.cache = cache or make_cache(settings)
+        self._selection = ""  # the digest of the fitted selection parameters (part of the cache key)
         self.answerer: Answerer | None = None
         self.index: IndexInfo | None = None  # the generation ``answerer`` reads
         self._checked = 0.0  # when ``refresh`` last read the manifest (time.monotonic())
@@ -113,6 +122,7 @@ class Pipeline:
             info = self.ingest(progress=progress, notify=notify).info
         selector = (load_selector(calibration_model(self.embedder.name), self.settings.calibration)
                     if calibrated else None)
+        self._selection = selector.digest() if selector else ""
         self._checked = time.monotonic()
         self.index, self.answerer = info, self._answerer(info, selector)
 
@@ -190,7 +200,8 @@ class Pipeline:
 
     def ask_many(self, requests: list[tuple[object, object]]) -> list[Answer | BriefingBotError]:
         """Answer several questions, embedding them in one pass (faster than one by one under load).
-        Each result is an ``Answer``, or the error that its request raised."""
+        Each result is an ``Answer`` (stored in the answer cache), or the error that its request
+        raised (never stored)."""
         start = time.perf_counter()
         prepared: list[Prepared | BriefingBotError] = []
         for question, history in requests:
@@ -198,9 +209,43 @@ class Pipeline:
                 prepared.append(self.prepare(question, history))
             except BriefingBotError as exc:
                 prepared.append(exc)
+        answerer = self.answerer  # one generation for the whole batch, and the key says which
         valid = [p for p in prepared if isinstance(p, Prepared)]
         vectors = iter(self.embedder.embed_queries([p.query for p in valid]) if valid else [])
-        return [p if isinstance(p, BriefingBotError) else self._answer(p, next(vectors), start)[0] for p in prepared]
+        results: list[Answer | BriefingBotError] = []
+        for p in prepared:
+            if isinstance(p, BriefingBotError):
+                results.append(p)
+                continue
+            answer = self._answer(p, next(vectors), start, answerer)[0]
+            if self.cache is not None:
+                self.cache.put(self._cache_key(p, answerer), answer)
+            results.append(answer)
+        return results
+
+    def cached(self, question: object, history: Iterable[Turn] | object = None) -> Answer | None:
+        """The answer that the generation being served gave this question in this context before,
+        from the answer cache (``cached`` true, ``question`` as asked now); None for a miss, without
+        a cache, or before ``warm_up`` (this loads nothing). Raises ``InvalidQuestion`` as ``ask``."""
+        answerer = self.answerer
+        if self.cache is None or answerer is None:
+            return None
+        start = time.perf_counter()
+        prepared = self.prepare(question, history)
+        answer = self.cache.get(self._cache_key(prepared, answerer))
+        if answer is None:
+            return None
+        return replace(answer, question=prepared.question, cached=True,
+                       timings_ms={"total": round((time.perf_counter() - start) * 1000, 1)})
+
+    def _cache_key(self, prepared: Prepared, answerer: Answerer) -> str:
+        """The answer cache's key: the question and the earlier one it is read with (normalised),
+        its language, and what answers it: the answerer's index generation, the model, the fitted
+        selection and the settings that change answers."""
+        info, s = answerer.retriever.info, self.settings
+        return cache_key((prepared.question, prepared.context),
+                         (prepared.language, info.generation, info.model, info.schema, self._selection,
+                          s.candidates, s.max_quotes, s.min_answerable, s.fallback_languages))
 
     def prepare(self, question: object, history: Iterable[Turn] | object = None) -> Prepared:
         """Validate a question and work out its language and what to search for."""
@@ -211,14 +256,14 @@ class Pipeline:
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
         # Its own language; a bare name or number ("Mauritius?") takes the earlier questions'.
         language = conversation_language(question, [t.content for t in reversed(turns) if t.role == "user"])
-        query = question
         if previous and self._is_follow_up(question, language):
-            query = f"{previous}\n{question}"
-        return Prepared(question, language, query)
+            return Prepared(question, language, f"{previous}\n{question}", previous)
+        return Prepared(question, language, question)
 
-    def _answer(self, prepared: Prepared, vector: list[float] | None, start: float) -> tuple[Answer, Retrieval]:
-        answer, retrieval = self.answerer.answer(prepared.question, prepared.language, prepared.query,
-                                                 prepared.query, vector)
+    def _answer(self, prepared: Prepared, vector: list[float] | None, start: float,
+                answerer: Answerer | None = None) -> tuple[Answer, Retrieval]:
+        answer, retrieval = (answerer or self.answerer).answer(prepared.question, prepared.language, prepared.query,
+                                                               prepared.query, vector)
         total = round((time.perf_counter() - start) * 1000, 1)
         return replace(answer, timings_ms={**answer.timings_ms, "total": total}), retrieval
 

@@ -1,5 +1,6 @@
 """Per-client rate limits, counted by the ``limits`` library (moving windows) in the storage that
-``rate_limit_storage`` names: ``memory://`` (this process) or a shared one such as Redis.
+``Settings.rate_limit_uri`` names: ``memory://`` (this process) or a shared one such as Redis (with
+the ``redis`` package's client).
 
 Named limits (``ask``, ``feedback``, ``requests``) each hold one or more rates; a request passes a
 limit when it is under every rate."""
@@ -37,8 +38,9 @@ class RateLimits:
 
     def __init__(self, storage_uri: str, rules: dict[str, list[RateLimitItem]]) -> None:
         uri = storage_uri if storage_uri.startswith("async+") else "async+" + storage_uri
+        options = {"implementation": "redispy"} if uri.startswith("async+redis") else {}  # not coredis
         try:
-            self.storage = storage_from_string(uri)
+            self.storage = storage_from_string(uri, **options)
         except Exception as exc:  # noqa: BLE001 - unknown scheme, missing driver: one clear line
             raise ConfigError(f"Cannot use the rate-limit storage {storage_uri}: {exc}. Check "
                               "BRIEFING_BOT_RATE_LIMIT_STORAGE.") from None

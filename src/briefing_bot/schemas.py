@@ -122,7 +122,10 @@ class AnswerOut(BaseModel):
     suggestions: list[str] = Field(description="Questions the bot can answer (with a decline).")
     support: float = Field(ge=0, le=1, description="Estimated chance that the answer is right (0 for a decline).")
     supported: Literal["well", "partly", ""] = Field(description="'well' or 'partly' supported; '' for a decline.")
-    timings_ms: dict[str, float]
+    timings_ms: dict[str, float] = Field(description="retrieve, answer and total (ms); only total (the lookup) "
+                                         "for an answer from the cache.")
+    cached: bool = Field(description="true: the answer cache gave it (the same question was answered in the "
+                                     "same context on the same index generation before).")
     answer_id: str = Field(pattern=ANSWER_ID, description="Refer to the answer with this id (POST /api/feedback).")
 
 

@@ -12,6 +12,7 @@ which a calibration curve turns into the answer's ``support``: the estimated cha
 
 from __future__ import annotations
 
+import hashlib
 import json
 import math
 from dataclasses import asdict, dataclass, field
@@ -118,6 +119,10 @@ class Selector:
     def level(self, support: float) -> str:
         """"well" or "partly" supported."""
         return "well" if support >= self.well_supported else "partly"
+
+    def digest(self) -> str:
+        """A fingerprint of the fitted parameters (answers change when they do)."""
+        return hashlib.sha256(json.dumps(asdict(self), sort_keys=True).encode("utf-8")).hexdigest()[:16]
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -151,6 +151,7 @@ class Answer:
     support: float = 0.0  # estimated chance that the answer is right (0 for a decline)
     supported: str = ""  # "well" or "partly" (see ``Selector.level``)
     timings_ms: dict[str, float] = field(default_factory=dict)
+    cached: bool = False  # served from the answer cache (see ``cache.py``)
 
     @property
     def answer_id(self) -> str:
@@ -179,6 +180,17 @@ class Answer:
             for c in self.conflicts
         ]
         return data
+
+    @classmethod
+    def from_dict(cls, data: dict) -> Answer:
+        """The answer that ``to_dict`` gave ``data`` (other keys, such as ``answer_id``, are ignored)."""
+        citations = tuple(Citation(**{**c, "sources": tuple(Source(**s) for s in c["sources"])})
+                          for c in data["citations"])
+        conflicts = tuple(Conflict(c["claim"], tuple((v["value"], tuple(v["citations"])) for v in c["values"]),
+                                   c["kind"], tuple(v["as_of"] for v in c["values"])) for c in data["conflicts"])
+        fields = {k: data[k] for k in cls.__dataclass_fields__ if k in data}
+        return cls(**{**fields, "citations": citations, "conflicts": conflicts,
+                      "suggestions": tuple(data["suggestions"])})
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,8 @@
   a new index generation (``Pipeline.refresh``).
 - The queue holds ``queue_size`` questions; beyond it a question is refused at once
   (``Overloaded``: 503 with Retry-After). Waiting costs no thread: callers await an asyncio future.
+- A question answered before (``pipeline.cached``: the answer cache, same question, context and
+  index generation) is answered at once, without waiting in the queue.
 - A question not answered within ``timeout`` seconds gets ``TimedOut`` (504) and is dropped from
   the queue if the worker has not started on it yet.
 - A batch that fails is answered again question by question, so that one bad question fails alone.
@@ -56,7 +58,6 @@ class Job:
     question: object
     history: object
     future: Future = field(default_factory=Future)
-    queued: float = field(default_factory=time.monotonic)
 
 
 def check_text(question: object, history: object) -> None:
@@ -283,8 +284,9 @@ class AnswerService:
         return self.state, self.reason
 
     async def answer(self, question: object, history: object = None) -> Answer:
-        """Answer one question (awaits the worker without holding a thread). Raises
-        ``InvalidQuestion``, ``Unavailable``, ``Overloaded``, ``TimedOut`` or ``StoreError``."""
+        """Answer one question, from the answer cache or else by the worker (awaited without
+        holding a thread). Raises ``InvalidQuestion``, ``Unavailable``, ``Overloaded``,
+        ``TimedOut`` or ``StoreError``."""
         check_text(question, history)
         status, reason = self.health()
         if status != "ok":
@@ -292,27 +294,35 @@ class AnswerService:
             if status == "starting":
                 raise Unavailable("The index is being built; try again in a minute.")
             raise Unavailable(f"The service cannot answer right now ({reason}); try again in a minute.")
+        started = time.monotonic()
+        answer = None
+        if getattr(self.pipeline, "cache", None) is not None:
+            answer = await asyncio.to_thread(self.pipeline.cached, question, history)
+        if answer is None:
+            answer = await self._queued(question, history)
+        if self.on_answer is not None:
+            try:
+                await asyncio.to_thread(self.on_answer, answer, time.monotonic() - started)
+            except Exception as exc:  # noqa: BLE001 - an answer is delivered even if recording fails
+                event("record_failed", f"Cannot record an answer: {exc!r}", logging.ERROR)
+        return answer
+
+    async def _queued(self, question: object, history: object) -> Answer:
+        """The worker's answer (see ``answer``)."""
         job = Job(question, history)
         try:
             self.queue.put_nowait(job)
         except queue.Full:
             self.on_refused("overloaded")
             raise Overloaded("Too many questions are waiting; try again in a few seconds.") from None
-        waiting = asyncio.wrap_future(job.future)
         try:
-            answer = await asyncio.wait_for(waiting, self.timeout)
+            return await asyncio.wait_for(asyncio.wrap_future(job.future), self.timeout)
         except asyncio.TimeoutError:
             job.future.cancel()  # dropped if the worker has not started on it
             self.on_refused("timeout")
             event("timeout", f"A question was not answered within {self.timeout:g} s; its work was dropped.",
                   logging.WARNING)
             raise TimedOut(f"The question was not answered within {self.timeout:g} s; try again.") from None
-        if self.on_answer is not None:
-            try:
-                await asyncio.to_thread(self.on_answer, answer, time.monotonic() - job.queued)
-            except Exception as exc:  # noqa: BLE001 - an answer is delivered even if recording fails
-                event("record_failed", f"Cannot record an answer: {exc!r}", logging.ERROR)
-        return answer
 
 
 def _unexpected(result: object) -> bool:
