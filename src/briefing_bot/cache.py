@@ -157,7 +157,7 @@ class AnswerCache:
         if now - self._warned >= WARN_EVERY:
             self._warned = now
             event("answer_cache_failed", f"The answer cache ({self.backend.name}) failed: {type(exc).__name__}: "
-                  f"{exc}. Answering without it until it works again.", logging.WARNING, backend=self.backend.name)
+                  f"{str(exc).rstrip('.')}. Answering without it until it works again.", logging.WARNING, backend=self.backend.name)
 
     def _count(self, what: str) -> None:
         with self._lock:
