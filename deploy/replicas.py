@@ -155,7 +155,7 @@ def start_redis(stack: Stack) -> str:
     folder.mkdir(exist_ok=True)
     stack.spawn("redis", [REDIS, "--bind", "127.0.0.1", "--port", str(port), "--dir", str(folder),
                           "--save", "", "--appendonly", "no"])  # counts and cached answers: nothing to keep
-    stack.wait("redis", lambda: listens(port), 30)
+    stack.wait("redis", lambda: listens(port), 60)
     return f"redis://127.0.0.1:{port}"
 
 
@@ -165,7 +165,7 @@ def start_chroma(stack: Stack) -> str:
     stack.spawn("chroma", [str(chroma), "run", "--path", str(stack.folder / "chroma"), "--host", "127.0.0.1",
                            "--port", str(port)])
     url = f"http://127.0.0.1:{port}"
-    stack.wait("chroma", lambda: responds(url + "/api/v2/heartbeat"), 60)
+    stack.wait("chroma", lambda: responds(url + "/api/v2/heartbeat"), 180)
     return url
 
 
@@ -255,7 +255,7 @@ def up(folder: Path, port: int, replicas: int, bot: list[str]) -> int:
                                                       settings.answer_timeout_seconds))
         stack.spawn("nginx", [NGINX, "-p", f"{home}/", "-c", str(home / "nginx.conf"), "-e", str(home / "error.log")])
         url = f"http://127.0.0.1:{port}"
-        stack.wait("nginx", lambda: responds(url + "/api/health"), 30)
+        stack.wait("nginx", lambda: responds(url + "/api/health"), 60)
 
         print(json.dumps({"url": url, "replicas": [f"http://127.0.0.1:{p}" for p in ports],
                           "chroma": shared["BRIEFING_BOT_CHROMA_URL"], "redis": redis,

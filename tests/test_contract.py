@@ -37,7 +37,8 @@ def server(tmp_path_factory):
                         request_rate_limit_per_minute=1_000_000, feedback_rate_limit_per_minute=1_000_000)
     app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
     uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
-    threading.Thread(target=uv.run, daemon=True).start()
+    thread = threading.Thread(target=uv.run, daemon=True)
+    thread.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 120
     while time.time() < deadline:
@@ -50,6 +51,7 @@ def server(tmp_path_factory):
         pytest.fail("the server did not become ready")
     yield url
     uv.should_exit = True
+    thread.join(30)  # stopped before the interpreter exits (a server thread dying under it can crash it)
 
 
 def test_schemathesis_finds_no_failure(server, tmp_path):

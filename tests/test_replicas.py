@@ -55,8 +55,8 @@ def deployment():
         process = subprocess.Popen([sys.executable, str(DEPLOY), "--dir", str(work / "run"), "--port", "0",
                                     "--bot", shlex.join(BOT)], cwd=work, env=env, stdout=subprocess.PIPE, stderr=log)
     try:
-        if not select.select([process.stdout], [], [], 240)[0]:
-            pytest.fail("deploy/replicas.py was not ready within 240 s")
+        if not select.select([process.stdout], [], [], 600)[0]:
+            pytest.fail("deploy/replicas.py was not ready within 600 s")
         line = process.stdout.readline()
         if not line:
             pytest.fail(f"deploy/replicas.py failed: {(work / 'deploy.log').read_text()[-2000:]}")
