@@ -11,7 +11,7 @@ import itertools
 import json
 import os
 import runpy
-import select
+import selectors
 import shlex
 import shutil
 import signal
@@ -55,7 +55,9 @@ def deployment():
         process = subprocess.Popen([sys.executable, str(DEPLOY), "--dir", str(work / "run"), "--port", "0",
                                     "--bot", shlex.join(BOT)], cwd=work, env=env, stdout=subprocess.PIPE, stderr=log)
     try:
-        if not select.select([process.stdout], [], [], 600)[0]:
+        waiting = selectors.DefaultSelector()  # epoll: select() fails on descriptors above 1023
+        waiting.register(process.stdout, selectors.EVENT_READ)
+        if not waiting.select(600):
             pytest.fail("deploy/replicas.py was not ready within 600 s")
         line = process.stdout.readline()
         if not line:
