@@ -255,8 +255,7 @@ def _threshold(chance: np.ndarray, right: np.ndarray, answerable: np.ndarray) ->
         table.append({"min_answerable": float(t), "answered": round(float(answered[answerable].mean()), 3),
                       "answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
                       "declined": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else 1.0})
-        if _objective(answered, right, answerable) > best[0]:
-            best = (_objective(answered, right, answerable), float(t))
+        best = max(best, (_objective(answered, right, answerable), float(t)), key=lambda b: b[0])
     return best[1], table
 
 
