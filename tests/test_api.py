@@ -301,10 +301,12 @@ def test_an_unexpected_error_is_a_json_500_for_that_question_only(settings, tmp_
     assert error_of(responses[1])["code"] == "internal_error" and "request" in error_of(responses[1])["message"]
 
 
-def test_an_index_that_cannot_be_read_is_503_and_health_says_why(settings, tmp_path, monkeypatch):
-    """As when the Chroma server is stopped under traffic (bench/drills/chroma_outage.py): questions
-    get a 503 JSON error with Retry-After, not a 500; health says degraded with the reason; once the
-    index can be read again, questions are answered without a restart."""
+def test_a_chroma_outage_leaves_answers_from_the_loaded_index_and_failures_get_503(settings, tmp_path, monkeypatch):
+    """As when the Chroma server is stopped under traffic (bench/drills/chroma_outage.py): the
+    server answers from its in-memory copy of the generation it loaded (snapshot.py). A question
+    that fails while the index cannot be read gets a 503 JSON error with Retry-After, not a 500;
+    health says degraded with the reason; once the index can be read again, questions are
+    answered without a restart."""
     import httpx
 
     pipeline = Pipeline(settings, embedder=FakeEmbedder())
@@ -318,7 +320,16 @@ def test_an_index_that_cannot_be_read_is_503_and_health_says_why(settings, tmp_p
     for name in ("_query", "_get", "_count"):
         monkeypatch.setattr(chroma, name, refused)
     # a question not asked before (one asked before is answered from the answer cache)
-    failed = client.post("/api/ask", json={"question": "When does the convention enter into force?"})
+    answered = client.post("/api/ask", json={"question": "When does the convention enter into force?"})
+    assert answered.status_code == 200 and answered.json()["answered"]
+    assert client.get("/api/health").json()["status"] == "ok"
+
+    def broken(_requests):
+        raise RuntimeError("the index went away")
+
+    monkeypatch.setattr(pipeline, "ask_many", broken)
+    monkeypatch.setattr(pipeline, "ask", lambda *_a, **_k: broken(None))
+    failed = client.post("/api/ask", json={"question": "Who chairs the ceremony?"})
     assert failed.status_code == 503 and failed.headers["Retry-After"].isdigit()
     assert error_of(failed)["code"] == "unavailable" and "Connection refused" in error_of(failed)["message"]
     health = client.get("/api/health")

@@ -8,7 +8,10 @@ import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
+import numpy as np
+
 from .language import tokens
+from .snapshot import TableVectorStore, VectorTable
 from .store import ChromaStore, IndexInfo
 from .types import Embedder, Hit, Passage
 
@@ -84,7 +87,8 @@ class Retrieval:
 
 
 class Retriever:
-    """Dense retrieval through LangChain's Chroma store, lexical BM25, reciprocal rank fusion."""
+    """Dense retrieval through a LangChain vector store (an in-memory copy of the Chroma generation),
+    lexical BM25, reciprocal rank fusion."""
 
     def __init__(self, store: ChromaStore, embedder: Embedder, info: IndexInfo, candidates: int = 24) -> None:
         self.store = store
@@ -94,11 +98,14 @@ class Retriever:
         self.passages: dict[str, Passage] = {}
         self.versions: dict[str, list[Passage]] = {}  # group -> the passage and its translations
         self.lexical: LexicalIndex | None = None
-        self._vectorstore = None
-        self._sentences = None
+        self._vectorstore: TableVectorStore | None = None
+        self._sentences: VectorTable | None = None
+        self._faq: VectorTable | None = None
+        self._sentence_rows: dict[str, np.ndarray] = {}  # passage id -> its rows in _sentences
 
     def warm_up(self) -> None:
-        """Load passages (for lexical search and citations) and open the collections."""
+        """Load passages (for lexical search and citations) and copy the generation's vectors
+        into memory (see snapshot.py)."""
         if self.lexical is not None:
             return
         self.embedder.warm_up()
@@ -108,16 +115,19 @@ class Retriever:
         for p in passages:
             self.versions[p.group].append(p)
         self.lexical = LexicalIndex(passages)
-        self._vectorstore = self.store.vectorstore(self.info.generation, self.embedder)
-        self._sentences = self.store.collection(self.info.generation, "sentences")
-        self._faq = self.store.collection(self.info.generation, "faq")
-        self._faq_count = self._faq.count()
+        self._vectorstore = TableVectorStore(self.store.table(self.info.generation, "passages"), self.embedder)
+        self._sentences = self.store.table(self.info.generation, "sentences")
+        self._faq = self.store.table(self.info.generation, "faq")
+        rows: dict[str, list[int]] = defaultdict(list)
+        for row, meta in enumerate(self._sentences.metadatas):
+            rows[meta["passage_id"]].append(row)
+        self._sentence_rows = {pid: np.asarray(r) for pid, r in rows.items()}
 
     def retrieve(self, query: str, lexical_query: str, language: str,
                  vector: list[float] | None = None, exclude_faq: frozenset[str] = frozenset()) -> Retrieval:
         """Passage groups for a question, best first. ``query`` is embedded (the only embedding).
 
-        Rankings are fused: passages by cosine similarity (LangChain's Chroma store), passages
+        Rankings are fused: passages by cosine similarity (the LangChain vector store), passages
         by their best sentence's similarity (a sentence can match where its passage is diluted),
         BM25 over passages in the question's language, and the passages of the closest FAQ
         questions. ``vector`` is the query's embedding when the caller computed it (several
@@ -125,7 +135,7 @@ class Retriever:
         self.warm_up()
         vector = vector if vector is not None else self.embedder.embed_query(query)
         k = min(self.candidates, len(self.passages)) or 1
-        dense = [(doc.id, 1.0 - distance) for doc, distance in
+        dense = [(doc.id, sim) for doc, sim in
                  self._vectorstore.similarity_search_by_vector_with_relevance_scores(vector, k=k)]
         by_sentence = self._best_sentences(vector, k)
         lexical = self.lexical.search(lexical_query, language, k)
@@ -160,19 +170,14 @@ class Retriever:
         """The best FAQ similarity, the passage groups and the sentences that the closest FAQ
         questions point at (each with the similarity of the closest question pointing there),
         and those questions."""
-        if not self._faq_count:
-            return 0.0, {}, {}, ()
-        got = self._faq.query(query_embeddings=[vector], n_results=min(FAQ_NEIGHBOURS + 8 * len(exclude),
-                                                                        self._faq_count),
-                              include=["metadatas", "distances", "documents"])
         routes: dict[str, float] = {}
         sentences: dict[tuple[str, int], float] = {}
         closest = []
-        for meta, text, distance in zip(got["metadatas"][0], got["documents"][0], got["distances"][0]):
+        for row, sim in self._faq.search(vector, FAQ_NEIGHBOURS + 8 * len(exclude)):
+            meta = self._faq.metadatas[row]
             if meta["entry_id"] in exclude or len(closest) >= FAQ_NEIGHBOURS:
                 continue
-            sim = 1.0 - distance
-            closest.append((meta["language"], text, sim))
+            closest.append((meta["language"], self._faq.documents[row], sim))
             for key in json.loads(meta["groups"]):
                 routes.setdefault(key, sim)
             for key, position in json.loads(meta.get("sentences", "[]")):
@@ -181,18 +186,16 @@ class Retriever:
 
     def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """Passages ranked by their most similar sentence."""
-        got = self._sentences.query(query_embeddings=[vector], n_results=k * 2, include=["metadatas", "distances"])
         best: dict[str, float] = {}
-        for meta, distance in zip(got["metadatas"][0], got["distances"][0]):
-            best.setdefault(meta["passage_id"], 1.0 - distance)
+        for row, sim in self._sentences.search(vector, k * 2):
+            best.setdefault(self._sentences.metadatas[row]["passage_id"], sim)
         return list(best.items())[:k]
 
     def sentence_similarities(self, vector: list[float], passage_ids: list[str]) -> dict[str, float]:
         """Cosine similarity of the question to every sentence of the given passages."""
         self.warm_up()
-        count = sum(len(self.passages[p].sentences) for p in passage_ids if p in self.passages)
-        if not count:
+        rows = [self._sentence_rows[p] for p in dict.fromkeys(passage_ids) if p in self._sentence_rows]
+        if not rows:
             return {}
-        got = self._sentences.query(query_embeddings=[vector], n_results=count,
-                                    where={"passage_id": {"$in": list(passage_ids)}}, include=["distances"])
-        return {sid: 1.0 - d for sid, d in zip(got["ids"][0], got["distances"][0])}
+        rows = np.concatenate(rows)
+        return {self._sentences.ids[row]: sim for row, sim in self._sentences.search(vector, len(rows), rows)}

@@ -25,6 +25,7 @@ from urllib.parse import urlparse
 
 from .config import Settings
 from .errors import StoreError
+from .snapshot import VectorTable
 from .types import Passage, Sentence, Source
 
 BATCH = 500
@@ -195,13 +196,6 @@ class ChromaStore:
             raise StoreError(f"The index at {self.where} is damaged ({exc}). Run "
                              "'briefing-bot ingest --rebuild'.") from None
 
-    def vectorstore(self, generation: str, embeddings):
-        """The passages of a generation as a LangChain vector store."""
-        from langchain_chroma import Chroma
-
-        return Chroma(collection_name=self._name(generation, "passages"), embedding_function=embeddings,
-                      client=self.client, create_collection_if_not_exists=False)
-
     def ids(self, generation: str, kind: str) -> set[str]:
         """Every record id of one collection of a generation."""
         return {record_id for record_id, _, _ in self._all(generation, kind, include=[])}
@@ -237,15 +231,25 @@ class ChromaStore:
             passages.append(passage_from_record(pid, text, meta, own))
         return sorted(passages, key=lambda p: (p.doc_id, p.index))
 
+    def table(self, generation: str, kind: str) -> VectorTable:
+        """One collection of a generation copied into memory, vectors included."""
+        return VectorTable.build((record_id, vector, text, meta) for got in self._pages(
+            generation, kind, ("embeddings", "documents", "metadatas"))
+            for record_id, vector, text, meta in zip(got["ids"], got["embeddings"], got["documents"], got["metadatas"]))
+
     def _all(self, generation: str, kind: str, include: tuple | list = ("documents", "metadatas")
              ) -> Iterator[tuple[str, str | None, dict | None]]:
+        for got in self._pages(generation, kind, include):
+            count = len(got["ids"])
+            yield from zip(got["ids"], got["documents"] or [None] * count, got["metadatas"] or [None] * count)
+
+    def _pages(self, generation: str, kind: str, include: tuple | list) -> Iterator[dict]:
         collection = self.collection(generation, kind)
         offset = 0
         while True:
             got = collection.get(include=list(include), limit=BATCH * 4, offset=offset)
-            count = len(got["ids"])
-            yield from zip(got["ids"], got["documents"] or [None] * count, got["metadatas"] or [None] * count)
-            if count < BATCH * 4:
+            yield got
+            if len(got["ids"]) < BATCH * 4:
                 return
             offset += BATCH * 4
 

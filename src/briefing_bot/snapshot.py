@@ -1,0 +1,84 @@
+"""An in-memory copy of one index generation's vectors: exact cosine search in well under a
+millisecond, instead of a round trip to Chroma (3-9 ms a query here, more from a Chroma server).
+
+Chroma stays the index of record (ingests write there, replicas share it); a generation is never
+modified once active, so its copy never goes stale: a server loads the copy when it switches to a
+generation. ``TableVectorStore`` exposes a copy as a read-only LangChain vector store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Sequence
+
+import numpy as np
+from langchain_core.documents import Document
+from langchain_core.embeddings import Embeddings
+from langchain_core.vectorstores import VectorStore
+
+
+@dataclass(frozen=True)
+class VectorTable:
+    """The records of one collection: ids, vectors (unit rows of ``matrix``), texts, metadata."""
+
+    ids: tuple[str, ...]
+    matrix: np.ndarray
+    documents: tuple[str, ...]
+    metadatas: tuple[dict, ...]
+
+    @classmethod
+    def build(cls, records: Iterable[tuple[str, Sequence[float], str, dict]]) -> VectorTable:
+        """A table from (id, vector, text, metadata) records."""
+        rows = list(records)
+        dimension = len(rows[0][1]) if rows else 0
+        matrix = np.asarray([r[1] for r in rows], dtype=np.float32).reshape(len(rows), dimension)
+        matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return cls(tuple(r[0] for r in rows), matrix, tuple(r[2] for r in rows), tuple(r[3] for r in rows))
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    def search(self, vector: Sequence[float], k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
+        """The ``k`` rows most similar to ``vector`` (among ``rows`` if given), as (row, cosine),
+        best first."""
+        candidates = np.arange(len(self.ids)) if rows is None else rows
+        if not len(candidates) or k <= 0:
+            return []
+        query = np.asarray(vector, dtype=np.float32)
+        sims = self.matrix[candidates] @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        k = min(k, len(candidates))
+        best = np.argpartition(-sims, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
+        best = best[np.argsort(-sims[best], kind="stable")]
+        return [(int(candidates[i]), float(sims[i])) for i in best]
+
+
+class TableVectorStore(VectorStore):
+    """A ``VectorTable`` behind LangChain's vector-store interface (read-only: the index is
+    written by ``briefing-bot ingest``)."""
+
+    def __init__(self, table: VectorTable, embedding: Embeddings) -> None:
+        self.table = table
+        self._embedding = embedding
+
+    @property
+    def embeddings(self) -> Embeddings:
+        return self._embedding
+
+    def similarity_search_by_vector_with_relevance_scores(self, embedding: list[float], k: int = 4,
+                                                          **kwargs: Any) -> list[tuple[Document, float]]:
+        """The ``k`` closest records with their cosine similarity."""
+        t = self.table
+        return [(Document(id=t.ids[row], page_content=t.documents[row], metadata=t.metadatas[row]), sim)
+                for row, sim in t.search(embedding, k)]
+
+    def similarity_search(self, query: str, k: int = 4, **kwargs: Any) -> list[Document]:
+        vector = self._embedding.embed_query(query)
+        return [doc for doc, _ in self.similarity_search_by_vector_with_relevance_scores(vector, k)]
+
+    def add_texts(self, texts: Iterable[str], metadatas: list[dict] | None = None, **kwargs: Any) -> list[str]:
+        raise NotImplementedError("A TableVectorStore is a read-only copy of an index generation; "
+                                  "'briefing-bot ingest' writes the index.")
+
+    @classmethod
+    def from_texts(cls, texts: list[str], embedding: Embeddings, metadatas: list[dict] | None = None,
+                   **kwargs: Any) -> TableVectorStore:
+        raise NotImplementedError("A TableVectorStore is loaded from the index (ChromaStore.table).")

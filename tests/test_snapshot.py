@@ -1,0 +1,45 @@
+"""The in-memory copy of an index generation: exact cosine search, and no Chroma round trip per question."""
+
+from __future__ import annotations
+
+import numpy as np
+from chromadb.api.models.Collection import Collection
+
+from briefing_bot.snapshot import TableVectorStore, VectorTable
+from briefing_bot.store import ChromaStore
+
+
+def test_search_is_exact_cosine_best_first_and_respects_rows():
+    rng = np.random.default_rng(0)
+    vectors = rng.normal(size=(50, 8))
+    table = VectorTable.build((f"id{i}", v * (i + 1), f"text {i}", {"n": i}) for i, v in enumerate(vectors))
+    query = rng.normal(size=8) * 3
+    unit = vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+    expected = np.argsort(-(unit @ (query / np.linalg.norm(query))))
+    got = table.search(query, 5)
+    assert [row for row, _ in got] == list(expected[:5])
+    assert all(a[1] >= b[1] for a, b in zip(got, got[1:])) and -1.0 <= got[-1][1] <= got[0][1] <= 1.0
+    rows = np.array([3, 7, 11])
+    assert sorted(row for row, _ in table.search(query, 10, rows)) == [3, 7, 11]
+
+
+def test_vector_store_returns_documents_with_their_similarity(embedder):
+    table = VectorTable.build([("a", embedder.embed_query("signing ceremony in Hanoi"), "Hanoi ceremony", {"k": 1}),
+                               ("b", embedder.embed_query("pizza with mozzarella"), "pizza", {"k": 2})])
+    store = TableVectorStore(table, embedder)
+    (doc, sim), _ = store.similarity_search_by_vector_with_relevance_scores(embedder.embed_query("ceremony in Hanoi"), k=2)
+    assert (doc.id, doc.page_content, doc.metadata) == ("a", "Hanoi ceremony", {"k": 1}) and sim > 0.5
+    assert [d.id for d in store.similarity_search("mozzarella pizza", k=1)] == ["b"]
+
+
+def test_questions_are_answered_without_querying_chroma(pipeline, monkeypatch):
+    pipeline.ask("When was the signing ceremony held in Hanoi?")  # builds the index and loads the copy
+    before = pipeline.ask("Who presides over the signing ceremony?")
+
+    def no_chroma(self, *args, **kwargs):
+        raise AssertionError("Chroma queried while answering")
+
+    monkeypatch.setattr(ChromaStore, "collection", no_chroma)
+    monkeypatch.setattr(Collection, "query", no_chroma)
+    after = pipeline.ask("Who presides over the signing ceremony?")
+    assert after.answered and (after.answer, after.citations) == (before.answer, before.citations)
