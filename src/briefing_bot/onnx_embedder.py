@@ -14,7 +14,7 @@ from typing import Callable, Sequence
 
 from .embedders import BATCH, PromptedEmbedder, vectors_name
 from .errors import ModelError
-from .models import ResolvedModel, onnx_graph, sha256_file
+from .models import ResolvedModel, graph_mismatch, onnx_graph
 
 # Texts per run, by precision. An int8 graph quantises its activations per run, over every row of
 # the batch: the padding of short texts widens the range for all of them (EmbeddingGemma: cosine to
@@ -122,9 +122,10 @@ class OnnxEmbedder(PromptedEmbedder):
                                  f"Run 'briefing-bot models fetch {self.model.name} --precision {self.precision}', "
                                  "or set BRIEFING_BOT_RUNTIME=torch.")
             graph = folder / entry["file"]
-            if sha256_file(graph) != entry["sha256"]:
-                raise ModelError(f"The ONNX graph {graph} does not match the sha256 recorded when it was "
-                                 f"exported ({entry['sha256'][:12]}...): it is corrupt or was replaced. "
+            corrupt = graph_mismatch(folder, entry)
+            if corrupt is not None:
+                raise ModelError(f"The ONNX graph file {corrupt} does not match the sha256 recorded when it was "
+                                 "exported: it is corrupt or was replaced. "
                                  f"Run 'briefing-bot models fetch {self.model.name} --precision {self.precision}' "
                                  "to export it again.")
             self._encoder = OnnxEncoder(graph, self.threads, BATCHES.get(self.precision, 1))
