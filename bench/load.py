@@ -19,7 +19,8 @@ the repository's index with a real model, or with ``--model fake`` the unit test
 on a copy of the knowledge folder, with its own index in a temporary folder (it measures the
 service, not the model). Prints one Markdown row per ``--clients`` value (they run one after the
 other, on the same server and answer cache): requests, failed, throughput, latency p50/p95/max, and
-the share of answers that came from the answer cache (their ``cached``) and their p50.
+the share of answers that came from the answer cache (their ``cached``) and their p50; for a server it
+started, also the seconds from its start to ready and to its first answer, and its peak RSS.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ from typing import Callable, Iterator
 sys.path.insert(0, str(Path(__file__).parent))
 sys.path.insert(0, str(Path(__file__).parent / "drills"))
 from latency import machine  # noqa: E402
-from support import ROOT, ask, environment, percentile, prepare, start_server, stop, table  # noqa: E402
+from support import ROOT, ask, environment, peak_rss_mb, percentile, prepare, start_server, stop, table  # noqa: E402
 
 from briefing_bot.knowledge import load_knowledge  # noqa: E402
 from briefing_bot.messages import SUGGESTIONS  # noqa: E402
@@ -137,13 +138,21 @@ def main() -> None:
     args = parser.parse_args()
     question = mix(args.mix, args.data, args.knowledge)
     with tempfile.TemporaryDirectory(prefix="briefing-bot-load-") as folder:
+        started = time.monotonic()
         server, url = (None, args.url) if args.url else start(args.model, Path(folder))
         try:
+            ready = time.monotonic() - started
             ask(url, WARM_UP)
+            first = time.monotonic() - started
             rows = [row(args.mix, clients, *load(url, clients, args.requests, question)) for clients in args.clients]
+            peak = peak_rss_mb(server.pid) if server else 0.0
         finally:
             stop(server)
-    print(f"machine: {machine()}\nserver: {url}, model {args.model if not args.url else '(as it runs)'}\n")
+    print(f"machine: {machine()}\nserver: {url}, model {args.model if not args.url else '(as it runs)'}")
+    if server:
+        print(f"started: ready (health ok) {ready:.1f} s, first answer {first:.1f} s after the start; "
+              f"server peak RSS {peak:.0f} MB")
+    print()
     print(table(["mix", "clients", "requests", "failed", "req/s", "p50 s", "p95 s", "max s", "from cache",
                  "p50 from cache s"], rows))
 

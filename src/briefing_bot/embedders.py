@@ -4,6 +4,7 @@ or its exported graph on ONNX Runtime (``onnx_embedder``); ``make_embedder`` pic
 from __future__ import annotations
 
 import os
+import threading
 from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Sequence
 
@@ -78,11 +79,17 @@ class SentenceTransformerEmbedder(PromptedEmbedder):
         self.name = model.name
         self.threads = threads
         self._st = None
+        self._loading = threading.Lock()
 
     def warm_up(self) -> None:
-        """Load the model once."""
+        """Load the model once (safe to call from several threads)."""
         if self._st is not None:
             return
+        with self._loading:
+            if self._st is None:
+                self._load()
+
+    def _load(self) -> None:
         if self.model.local:
             os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch

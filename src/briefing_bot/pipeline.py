@@ -51,6 +51,16 @@ class Prepared:
     context: str = ""
 
 
+def _quietly(function: Callable[[], object]) -> Callable[[], None]:
+    """``function``, with its exceptions left to a later call to report."""
+    def run() -> None:
+        try:
+            function()
+        except Exception:  # noqa: BLE001 - the foreground call raises it
+            pass
+    return run
+
+
 def parse_history(raw: object, max_turns: int, max_chars: int) -> list[Turn]:
     """Validate a history list of {"role", "content"}; keep the most recent turns within bounds."""
     if raw is None:
@@ -116,6 +126,9 @@ class Pipeline:
         if self.answerer is not None:
             return
         warm_up_language()
+        # The model loads (files checked, graph and tokenizer read) while the index is read; an
+        # error there is raised by the retriever's own warm_up call, which then loads it again.
+        threading.Thread(target=_quietly(self.embedder.warm_up), name="model-warm-up", daemon=True).start()
         info = self.store.active()
         if info is None or info.model != self.embedder.name or info.schema != SCHEMA:
             notify("No index yet: building it from the knowledge folder..." if info is None else

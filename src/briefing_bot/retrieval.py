@@ -108,7 +108,6 @@ class Retriever:
         into memory (see snapshot.py)."""
         if self.lexical is not None:
             return
-        self.embedder.warm_up()
         passages = self.store.passages(self.info.generation)
         self.passages = {p.passage_id: p for p in passages}
         self.versions = defaultdict(list)
@@ -122,6 +121,7 @@ class Retriever:
         for row, meta in enumerate(self._sentences.metadatas):
             rows[meta["passage_id"]].append(row)
         self._sentence_rows = {pid: np.asarray(r) for pid, r in rows.items()}
+        self.embedder.warm_up()
 
     def retrieve(self, query: str, lexical_query: str, language: str,
                  vector: list[float] | None = None, exclude_faq: frozenset[str] = frozenset()) -> Retrieval:
