@@ -1,6 +1,6 @@
 """What the local chat model costs on this machine: start, prompt and decode speed, seconds per answer, memory.
 
-    .venv/bin/python bench/llm.py [--threads 0] [--ctx 4096] [--prompts 4] [--max-tokens 80]
+    .venv/bin/python bench/llm.py [--threads 0] [--ctx 4096] [--prompts 3] [--max-tokens 80]
     .venv/bin/python bench/llm.py --url http://127.0.0.1:8081/v1 [--pid PID]   # a server already running
 
 Without ``--url`` it starts the real server (``briefing-bot llm serve``'s ``LLMServer``, llama-cpp-python
@@ -58,7 +58,7 @@ QUESTIONS = [
 ]
 
 
-def passages_for(words: str, knowledge, budget_chars: int = 2600) -> list[str]:
+def passages_for(words: str, knowledge, budget_chars: int = 3600) -> list[str]:
     wanted = {w.lower() for w in words.split()}
     pool = [p for p in knowledge.passages if p.doc_id == "factsheet.en" and p.kind == "text"]
     ranked = sorted(pool, key=lambda p: -len(wanted & {w.strip(".,;:()").lower() for w in p.text.split()}))
@@ -142,7 +142,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=0, help="server threads (0 = all cores)")
     parser.add_argument("--ctx", type=int, default=4096, help="server context window")
     parser.add_argument("--port", type=int, default=8091)
-    parser.add_argument("--prompts", type=int, default=4, help=f"grounded prompts (at most {len(QUESTIONS)})")
+    parser.add_argument("--prompts", type=int, default=3, help=f"grounded prompts (at most {len(QUESTIONS)})")
     parser.add_argument("--max-tokens", type=int, default=80)
     parser.add_argument("--show", action="store_true", help="print the answers")
     args = parser.parse_args()
