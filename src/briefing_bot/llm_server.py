@@ -29,8 +29,9 @@ from .models import find_spec, is_provisioned, model_dir
 
 DEFAULT_MODEL = "llm"
 DEFAULT_PORT = 8081
-# Grounded prompts carry 3-6 passages (about 600-1,500 tokens with the instructions and history)
-# and answers of a few hundred tokens: 4,096 leaves room, and its KV cache is about 115 MB.
+# Grounded prompts carry 3-6 passages (six fact-sheet passages with instructions: about 450 tokens;
+# longer passages and a history: a few times that) and answers of a few hundred tokens: 4,096 leaves
+# room, and its KV cache is 112 MiB.
 DEFAULT_CONTEXT = 4096
 RUNTIME_VERSION = "0.3.36"
 RUNTIME_INSTALL = ("pip install -e '.[llm]' (llama-cpp-python[server]==" + RUNTIME_VERSION +
