@@ -127,7 +127,7 @@ class Answerer:
         quotes = self.newest_first(quotes, language)
         for i, quote in enumerate(quotes):
             n = len(citations) + 1
-            citations.append(_citation(n, quote.passage, quote.sentence.text))
+            citations.append(citation(n, quote.passage, quote.sentence.text))
             parts.append(f"{quote.sentence.text} [{n}]")
             if quote.passage.dated and all(q.passage.passage_id != quote.passage.passage_id for q in quotes[i + 1:]):
                 parts.append(messages.say(messages.AS_OF, language).format(
@@ -183,7 +183,7 @@ class Answerer:
                 best = self._prefer([p for p in holders if p.group == group], language)
                 sentence = self._closest_sentence(best, retrieval)
                 n = len(citations) + 1
-                citations.append(_citation(n, best, sentence.text))
+                citations.append(citation(n, best, sentence.text))
                 parts.append(f"{sentence.text} [{n}]")
                 sides[side] = [n]
             if len(sides) > 1:
@@ -223,7 +223,7 @@ class Answerer:
             for value in sorted(set(holders) - set(stated)):
                 best = self._prefer(holders[value], language)
                 n = len(citations) + 1
-                citations.append(_citation(n, best, _sentence_with(best, value).text))
+                citations.append(citation(n, best, _sentence_with(best, value).text))
                 stated[value] = [n]
             dates = {v: max((p.as_of for p in holders[v] if p.dated), default="") for v in stated}
             changed = all(dates.values()) and len(set(dates.values())) > 1
@@ -263,7 +263,8 @@ def _sentence_with(passage: Passage, value: str) -> Sentence:
     return Sentence(passage.passage_id, passage.passage_id, passage.text, 0, len(passage.text))
 
 
-def _citation(n: int, passage: Passage, quote: str) -> Citation:
+def citation(n: int, passage: Passage, quote: str) -> Citation:
+    """Citation ``n``: ``passage`` with ``quote``, the part of it the answer uses."""
     return Citation(n=n, passage_id=passage.passage_id, doc_id=passage.doc_id, title=passage.title,
                     publisher=passage.publisher, url=passage.url, published=passage.published,
                     language=passage.language, text=passage.text, quote=quote, as_of=passage.as_of,

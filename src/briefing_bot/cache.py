@@ -31,7 +31,7 @@ from .config import Settings
 from .logs import event
 from .types import Answer
 
-FORMAT = 1  # bumped when the stored form of an answer changes (part of every key)
+FORMAT = 2  # bumped when the stored form of an answer changes (part of every key)
 RETRY_AFTER = 1.0  # seconds a failed backend is left alone (lookups are misses meanwhile)
 WARN_EVERY = 60.0  # seconds between two warnings about a backend that keeps failing
 ENTRY_OVERHEAD = 200  # bytes an in-process entry costs besides its value (key, links), roughly

@@ -267,3 +267,63 @@ def _cut_off(support: np.ndarray, right: np.ndarray) -> float:
         if right[above].mean() >= TARGET_PRECISION:
             return round(float(t), 6)
     return 1.0
+
+
+# --- the grounding cut-off of generated answers ---------------------------------------------------------
+
+GROUNDING_PROBES = 400  # sentences probed (spread evenly over the knowledge)
+WRONG_RANK = 3  # the wrong passage of a probe: its third-closest other passage group
+MIN_PROBE_CHARS = 24  # shorter sentences (credits, fragments) are not probed
+
+
+def fit_grounding(pipeline, probes: int = GROUNDING_PROBES) -> tuple[float, dict]:
+    """Fit the similarity cut-off below which a generated sentence is too far from its cited
+    passage (``validation.Grounds``), on labelled pairs made from the knowledge's translations.
+
+    A probe is a sentence of a passage that has translations, embedded as a generated sentence is
+    (an untitled document). Its true pair is its passage's translations (a restatement in other
+    words: another language), scored as validation scores a sentence: the best similarity to any of
+    their sentences' stored vectors. Its wrong pair is the passage group ranked ``WRONG_RANK``-th
+    closest among the other groups (a neighbouring topic, the kind of passage a wrong citation
+    points at; the closest ones often restate the same fact from another source). The cut-off
+    maximises the mean of the share of true pairs kept and of wrong ones rejected
+    (``validation.fit_cutoff``). Deterministic: the same index gives the same cut-off."""
+    from .validation import fit_cutoff
+
+    pipeline.warm_up()
+    retriever = pipeline.answerer.retriever
+    groups = {key: sorted(vs, key=lambda p: (p.language, p.passage_id)) for key, vs in sorted(retriever.versions.items())}
+    ids = [s.sentence_id for vs in groups.values() for p in vs for s in p.sentences]
+    stored = pipeline.store.vectors(retriever.info.generation, "sentences", ids)
+    owner = {s.sentence_id: p.group for vs in groups.values() for p in vs for s in p.sentences}
+    keys = [i for i in ids if i in stored]
+    matrix = np.array([stored[i] for i in keys], dtype=np.float64)
+    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True).clip(1e-12)
+    candidates = [(p, s) for vs in groups.values() if len(vs) > 1 for p in vs for s in p.sentences
+                  if len(s.text) >= MIN_PROBE_CHARS]
+    if len(groups) <= WRONG_RANK or not candidates:
+        raise BriefingBotError("Fitting the grounding cut-off needs translated passages and more than "
+                               f"{WRONG_RANK} passage groups in the index.")
+    chosen = candidates[::max(1, len(candidates) // probes)][:probes]
+    vectors = np.array(pipeline.embedder.embed_passages([("none", s.text) for _, s in chosen]), dtype=np.float64)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
+    sims = vectors @ matrix.T
+    true, wrong = [], []
+    for row, (passage, _sentence) in zip(sims, chosen):
+        own = {s.sentence_id for s in passage.sentences}
+        best: dict[str, float] = {}
+        for sid, sim in zip(keys, row):
+            if sid not in own:
+                best[owner[sid]] = max(best.get(owner[sid], -1.0), float(sim))
+        others = sorted((v for g, v in best.items() if g != passage.group), reverse=True)
+        if passage.group in best and len(others) >= WRONG_RANK:
+            true.append(best[passage.group])
+            wrong.append(others[WRONG_RANK - 1])
+    cutoff, report = fit_cutoff(true, wrong)
+    return cutoff, {**report, "model": pipeline.embedder.name, "generation": retriever.info.generation,
+                    "probes": len(chosen), "wrong_rank": WRONG_RANK}
+
+
+def save_grounding(path: Path, cutoff: float, report: dict) -> None:
+    """Write the cut-off where ``validation.load_cutoff`` reads it."""
+    path.write_text(json.dumps({"min_similarity": cutoff, "report": report}, indent=1) + "\n", encoding="utf-8")

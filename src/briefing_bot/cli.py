@@ -282,14 +282,29 @@ def evaluate(file: Path, model: str | None, show_failures: bool) -> None:
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
               help="Where to write the parameters (default: the model's file in the package).")
 @click.option("--model", help="Embedding model to calibrate (default: the BRIEFING_BOT_MODEL setting).")
+@click.option("--grounding", is_flag=True, help="Fit only the similarity cut-off that validates generated "
+              "answers (on the knowledge's translations), into <model>.grounding.json.")
 @friendly
-def calibrate(train: Path, out: Path | None, model: str | None) -> None:
+def calibrate(train: Path, out: Path | None, model: str | None, grounding: bool) -> None:
     """Fit the answer selection, the support scale and the decline threshold of the embedding model
     on labelled questions (cross-validated), and write them where the bot reads them."""
     from .calibrate import collect, fit, labelled_questions
     from .selection import calibration_file
 
     pipeline = _pipeline(model)
+    if grounding:
+        from .calibrate import fit_grounding, save_grounding
+        from .embedders import calibration_model
+        from .validation import grounding_file
+
+        _warm(pipeline)
+        cutoff, report = fit_grounding(pipeline)
+        target = out or grounding_file(calibration_model(pipeline.embedder.name))
+        save_grounding(target, cutoff, report)
+        click.echo(f"Grounding cut-off {cutoff:.4f} ({report['pairs']['true']} true and {report['pairs']['wrong']} "
+                   f"wrong pairs, model {report['model']}): true pairs kept {report['true_kept']}, wrong ones "
+                   f"rejected {report['wrong_rejected']}.\nWritten to {target}.")
+        return
     pipeline.warm_up(progress=progress_bar("Embedding"), notify=lambda m: click.echo(m, err=True), calibrated=False)
     items = labelled_questions(pipeline.settings.knowledge_dir, train)
     start = progress_bar("Questions")(len(items))

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from typing import Annotated, Literal
 
-from pydantic import Field, ValidationError, field_validator, model_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
     NoDecode,
@@ -67,6 +67,19 @@ class Settings(BaseSettings):
     calibration: Path | None = Field(None, description="fitted answer-selection parameters (JSON written by "
                                      "'briefing-bot calibrate'); unset = the model's own in the package")
     fallback_languages: tuple[str, ...] = ("en",)
+
+    llm_url: str | None = Field(None, description="an OpenAI-compatible server (http://127.0.0.1:8081/v1) that "
+                                "writes generated answers from the passages, each sentence validated against "
+                                "them; unset = extractive answers only")
+    llm_model: str = Field("local", description="the model name sent to the LLM server")
+    llm_api_key: SecretStr | None = Field(None, description="the LLM server's API key, if it needs one (never "
+                                          "logged or shown)")
+    llm_timeout_seconds: float = Field(20.0, gt=0, description="a generated answer not finished by then falls "
+                                       "back to the extractive one (reason llm_timeout)")
+    llm_max_tokens: int = Field(300, ge=16, description="longest generated answer, in tokens")
+    llm_min_similarity: float = Field(0.0, ge=0.0, le=1.0, description="a generated sentence whose similarity "
+                                      "to its cited passage is below this fails validation; 0 = the cut-off "
+                                      "fitted by 'briefing-bot calibrate --grounding' for the model")
 
     host: str = "127.0.0.1"
     port: int = Field(7860, ge=1, le=65535)
@@ -187,6 +200,13 @@ class Settings(BaseSettings):
         if value and not value.startswith(("redis://", "rediss://")):
             raise ValueError(f"'{value}' is not a Redis URL such as redis://localhost:6379/0 (or rediss:// for TLS)")
         return value or None
+
+    @field_validator("llm_url")
+    @classmethod
+    def _llm_url(cls, value: str | None) -> str | None:
+        if value and not value.startswith(("http://", "https://")):
+            raise ValueError(f"'{value}' is not a URL such as http://127.0.0.1:8081/v1")
+        return value.rstrip("/") if value else None
 
     @property
     def rate_limit_uri(self) -> str:

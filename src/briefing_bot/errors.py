@@ -35,3 +35,21 @@ class IndexNotReady(StoreError):
 
 class IngestLocked(StoreError):
     """Another ingest holds the index lock and did not finish within the wait allowed."""
+
+
+class LLMError(BriefingBotError):
+    """The LLM server failed to write an answer; ``reason`` is the answer's ``fallback_reason``."""
+
+    reason = "llm_error"
+
+
+class LLMUnavailable(LLMError):
+    """The LLM server cannot be reached (refused, unknown host, connection dropped)."""
+
+    reason = "llm_unreachable"
+
+
+class LLMTimeout(LLMError):
+    """The LLM server did not finish the answer within ``llm_timeout_seconds``."""
+
+    reason = "llm_timeout"

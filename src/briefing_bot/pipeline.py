@@ -6,13 +6,15 @@ import sys
 import threading
 import time
 from dataclasses import dataclass, replace
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 from .answer import Answerer, Scoring
 from .cache import AnswerCache, cache_key, make_cache
 from .config import Settings
 from .embedders import calibration_model, make_embedder
+from .entities import ENTITIES_FILE, load_glossary
 from .errors import BriefingBotError, InvalidQuestion
+from .generation import PROMPT_VERSION, Event, make_generator, write
 from .ingest import Indexer, IngestReport, ProgressFactory
 from .language import conversation_language, tokens
 from .language import use_detector
@@ -20,7 +22,8 @@ from .language import warm_up as warm_up_language
 from .retrieval import Retrieval, Retriever
 from .selection import load_selector
 from .store import SCHEMA, ChromaStore, IndexInfo
-from .types import Answer, Embedder, Turn
+from .types import Answer, Embedder, Generator, Turn
+from .validation import Grounds, load_cutoff
 
 # Words that point back to an earlier turn: a question with one of them (or with very few words)
 # is read together with the previous question.
@@ -34,6 +37,9 @@ ANAPHORA = {
     "zh": "它 他 她 他们 这 那 其 该 还",
 }
 _ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
+
+# Fallback reasons of a passing failure (the LLM server down or slow): such answers are not cached.
+TRANSIENT = ("llm_unreachable", "llm_timeout", "llm_error")
 
 # A long-running server calls ``Pipeline.refresh(every=REFRESH_SECONDS)`` before answering, so an
 # ingest is live in it within this many seconds (the README's documented delay).
@@ -84,15 +90,23 @@ class Pipeline:
     """Question answering over the index. Construction is cheap; ``warm_up`` loads everything.
 
     The answer cache (``cache``: ``cache`` or the settings', None when off) serves the answer
-    worker: ``cached`` reads it, ``ask_many`` stores what it answers. ``ask`` and ``run`` (the
-    command line, evaluation, benchmarks) always compute, and store nothing."""
+    worker: ``cached`` reads it, ``ask_many`` stores what it answers (``remember`` with generated
+    answers). ``ask`` and ``run`` (the command line, evaluation, benchmarks) always compute, and
+    store nothing.
 
-    def __init__(self, settings: Settings, embedder: Embedder | None = None, cache: AnswerCache | None = None) -> None:
+    Generated answers (``generator``: the given one, else the settings' ``llm_url``; None = off):
+    ``ask`` answers extractively, then ``finish`` has the LLM write the answer from the cited
+    passages and shows it only if it passes validation (``generate`` streams it)."""
+
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, cache: AnswerCache | None = None,
+                 generator: Generator | None = None) -> None:
         self.settings = settings
         use_detector(settings.language_detector)
         self.store = ChromaStore(settings)
         self._embedder = embedder
         self.cache = cache or make_cache(settings)
+        self.generator = generator if generator is not None else make_generator(settings)
+        self._glossary = None
         self._selection = ""  # the digest of the fitted selection parameters (part of the cache key)
         self.answerer: Answerer | None = None
         self.index: IndexInfo | None = None  # the generation ``answerer`` reads
@@ -204,8 +218,76 @@ class Pipeline:
         return question
 
     def ask(self, question: object, history: Iterable[Turn] | object = None) -> Answer:
-        """Answer one question, using the conversation history for follow-ups."""
-        return self.run(question, history)[0]
+        """Answer one question, using the conversation history for follow-ups (generated when an
+        LLM is configured and its answer passes validation, else extractive)."""
+        return self.finish(self.run(question, history)[0], history)
+
+    def finish(self, answer: Answer, history: Iterable[Turn] | object = None) -> Answer:
+        """The answer to show for the extractive ``answer``: the last event of ``generate``."""
+        final = answer
+        for final in self.generate(answer, history):
+            pass
+        return final
+
+    def generate(self, answer: Answer, history: Iterable[Turn] | object = None) -> Iterator[Event]:
+        """Stream the generated answer to the question of the extractive ``answer`` (see
+        ``generation.write``); the last event is the answer to show, its ``timings_ms`` with
+        ``generate`` (ms). Without a generator, it is ``answer`` itself; a decline stays one
+        (``fallback_reason`` "declined")."""
+        if self.generator is None or answer.mode == "generated" or answer.cached:
+            yield answer
+            return
+        start = time.perf_counter()
+        for item in self._generate(answer, history):
+            if isinstance(item, Answer):
+                spent = round((time.perf_counter() - start) * 1000, 1)
+                timings = {**answer.timings_ms, "generate": spent}
+                if "total" in timings:
+                    timings["total"] = round(timings["total"] + spent, 1)
+                item = replace(item, timings_ms=timings)
+            yield item
+
+    def _generate(self, answer: Answer, history: Iterable[Turn] | object) -> Iterator[Event]:
+        if not answer.answered:
+            yield replace(answer, fallback_reason="declined")
+            return
+        answerer = self.answerer
+        grounds = self.grounds(answerer)
+        if grounds is None:
+            yield replace(answer, fallback_reason="llm_uncalibrated")
+            return
+        passages = answerer.retriever.passages
+        listed = list({c.passage_id: passages[c.passage_id] for c in answer.citations
+                       if c.passage_id in passages}.values())
+        turns = history if isinstance(history, list) and all(isinstance(t, Turn) for t in history) else \
+            parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        yield from write(answer, listed, turns, self.generator, grounds,
+                         lambda: answerer.decline(answer.question, answer.language),
+                         lambda citations: answerer.conflicts(citations, answer.language)[0])
+
+    def grounds(self, answerer: Answerer | None = None) -> Grounds | None:
+        """What generated sentences are validated against, over ``answerer``'s index generation
+        (default: the one served); None when the model has no grounding cut-off (set
+        ``llm_min_similarity`` or run ``briefing-bot calibrate --grounding``)."""
+        self.warm_up()
+        answerer = answerer or self.answerer
+        cutoff = self.settings.llm_min_similarity or load_cutoff(calibration_model(self.embedder.name))
+        if cutoff is None:
+            return None
+        if self._glossary is None:
+            self._glossary = load_glossary(self.settings.knowledge_dir / ENTITIES_FILE)[0]
+        retriever, store = answerer.retriever, self.store
+        return Grounds(lambda p: retriever.versions.get(p.group, [p]), self._glossary,
+                       lambda texts: self.embedder.embed_passages([("none", t) for t in texts]),
+                       lambda ids: store.vectors(retriever.info.generation, "sentences", ids), cutoff)
+
+    def remember(self, question: object, history: Iterable[Turn] | object, answer: Answer) -> None:
+        """Store a finished answer (generated mode) in the answer cache, unless its generation
+        failed for a passing reason (the LLM server down or slow)."""
+        answerer = self.answerer
+        if self.cache is None or answerer is None or (answer.fallback_reason or "").startswith(TRANSIENT):
+            return
+        self.cache.put(self._cache_key(self.prepare(question, history), answerer), answer)
 
     def run(self, question: object, history: Iterable[Turn] | object = None) -> tuple[Answer, Retrieval]:
         """``ask``, also returning what retrieval found (for calibration and diagnostics)."""
@@ -233,7 +315,7 @@ class Pipeline:
                 results.append(p)
                 continue
             answer = self._answer(p, next(vectors), start, answerer)[0]
-            if self.cache is not None:
+            if self.cache is not None and self.generator is None:  # else ``remember`` stores the final one
                 self.cache.put(self._cache_key(p, answerer), answer)
             results.append(answer)
         return results
@@ -256,11 +338,14 @@ class Pipeline:
     def _cache_key(self, prepared: Prepared, answerer: Answerer) -> str:
         """The answer cache's key: the question and the earlier one it is read with (normalised),
         its language, and what answers it: the answerer's index generation, the model, the fitted
-        selection and the settings that change answers."""
+        selection, the settings that change answers, and the generated mode's (LLM, prompt, cut-off)."""
         info, s = answerer.retriever.info, self.settings
+        generated = None if self.generator is None else (
+            s.llm_url or type(self.generator).__name__, s.llm_model, s.llm_max_tokens, s.llm_min_similarity,
+            PROMPT_VERSION)
         return cache_key((prepared.question, prepared.context),
                          (prepared.language, info.generation, info.model, info.schema, self._selection,
-                          s.candidates, s.max_quotes, s.min_answerable, s.fallback_languages))
+                          s.candidates, s.max_quotes, s.min_answerable, s.fallback_languages, generated))
 
     def prepare(self, question: object, history: Iterable[Turn] | object = None) -> Prepared:
         """Validate a question and work out its language and what to search for."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import textwrap
 from dataclasses import asdict, dataclass, field
-from typing import Callable, Protocol, Sequence, runtime_checkable
+from typing import Callable, Iterator, Protocol, Sequence, runtime_checkable
 
 
 @dataclass(frozen=True)
@@ -152,6 +152,8 @@ class Answer:
     supported: str = ""  # "well" or "partly" (see ``Selector.level``)
     timings_ms: dict[str, float] = field(default_factory=dict)
     cached: bool = False  # served from the answer cache (see ``cache.py``)
+    mode: str = "extractive"  # "generated": written by the LLM and validated (see ``validation.py``)
+    fallback_reason: str | None = None  # why generation was tried and not shown (None: not tried, or shown)
 
     @property
     def answer_id(self) -> str:
@@ -222,3 +224,11 @@ class Embedder(Protocol):
                        ) -> list[list[float]]:
         """Embed (title, text) pairs as documents."""
         ...
+
+
+@runtime_checkable
+class Generator(Protocol):
+    """Writes an answer from chat messages ((role, content) pairs: "system", "user"), as a stream
+    of text pieces. Raises ``LLMError`` (``LLMUnavailable``, ``LLMTimeout``) when it cannot."""
+
+    def stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]: ...

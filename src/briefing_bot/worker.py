@@ -29,7 +29,7 @@ import threading
 import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from typing import Callable
+from typing import AsyncIterator, Callable, Iterator
 
 from .errors import BriefingBotError, IndexNotReady, InvalidQuestion, StoreError
 from .logs import event
@@ -216,7 +216,7 @@ class AnswerService:
             results: list[Answer | BaseException] = []
             for job in jobs:
                 try:
-                    results.append(self.pipeline.ask(job.question, job.history))
+                    results.append(self.pipeline.ask_many([(job.question, job.history)])[0])
                 except Exception as exc:  # noqa: BLE001 - this question's own error
                     results.append(exc)
             return self._explain(results)
@@ -287,25 +287,44 @@ class AnswerService:
         """Answer one question, from the answer cache or else by the worker (awaited without
         holding a thread). Raises ``InvalidQuestion``, ``Unavailable``, ``Overloaded``,
         ``TimedOut`` or ``StoreError``."""
+        answer = None
+        async for answer in self.stream(question, history):
+            pass
+        return answer
+
+    async def stream(self, question: object, history: object = None) -> AsyncIterator[object]:
+        """``answer`` as a stream: with generated answers (``pipeline.generator``), the events of
+        ``pipeline.generate`` (tokens, accepted sentences, a withdrawal), produced in a thread
+        outside the worker; the last item is always the answer to show. Raises as ``answer``."""
         check_text(question, history)
-        status, reason = self.health()
-        if status != "ok":
-            self.on_refused("unavailable")
-            if status == "starting":
-                raise Unavailable("The index is being built; try again in a minute.")
-            raise Unavailable(f"The service cannot answer right now ({reason}); try again in a minute.")
+        self._check_health()
         started = time.monotonic()
         answer = None
         if getattr(self.pipeline, "cache", None) is not None:
             answer = await asyncio.to_thread(self.pipeline.cached, question, history)
         if answer is None:
             answer = await self._queued(question, history)
+            if getattr(self.pipeline, "generator", None) is not None:
+                async for item in _in_thread(self.pipeline.generate(answer, history)):
+                    if isinstance(item, Answer):
+                        answer = item
+                    else:
+                        yield item
+                await asyncio.to_thread(self.pipeline.remember, question, history, answer)
         if self.on_answer is not None:
             try:
                 await asyncio.to_thread(self.on_answer, answer, time.monotonic() - started)
             except Exception as exc:  # noqa: BLE001 - an answer is delivered even if recording fails
                 event("record_failed", f"Cannot record an answer: {exc!r}", logging.ERROR)
-        return answer
+        yield answer
+
+    def _check_health(self) -> None:
+        status, reason = self.health()
+        if status != "ok":
+            self.on_refused("unavailable")
+            if status == "starting":
+                raise Unavailable("The index is being built; try again in a minute.")
+            raise Unavailable(f"The service cannot answer right now ({reason}); try again in a minute.")
 
     async def _queued(self, question: object, history: object) -> Answer:
         """The worker's answer (see ``answer``)."""
@@ -323,6 +342,19 @@ class AnswerService:
             event("timeout", f"A question was not answered within {self.timeout:g} s; its work was dropped.",
                   logging.WARNING)
             raise TimedOut(f"The question was not answered within {self.timeout:g} s; try again.") from None
+
+
+async def _in_thread(events: Iterator[object]) -> AsyncIterator[object]:
+    """The items of a blocking iterator, produced in a thread (the event loop never waits on it)."""
+    done = object()
+    items = iter(events)
+    try:
+        while (item := await asyncio.to_thread(next, items, done)) is not done:
+            yield item
+    finally:  # a client that went away: the LLM's stream is closed too
+        close = getattr(items, "close", None)
+        if close is not None:
+            await asyncio.to_thread(close)
 
 
 def _unexpected(result: object) -> bool:
