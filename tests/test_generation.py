@@ -365,3 +365,91 @@ def test_an_unreachable_llm_server_falls_back_to_the_extractive_answer(llm_setti
                                                "llm_timeout_seconds": 5})
     answer = Pipeline(settings, embedder=FakeEmbedder()).ask(CEREMONY)
     assert answer.mode == "extractive" and answer.fallback_reason == "llm_unreachable" and answer.answered
+
+
+# --- the API: JSON and server-sent events ----------------------------------------------------------------
+
+
+def events_of(response) -> list[tuple[str, dict]]:
+    """The server-sent events of a response, as (name, data)."""
+    found = []
+    for block in response.text.split("\n\n"):
+        lines = dict(line.split(": ", 1) for line in block.splitlines() if ": " in line)
+        if "event" in lines:
+            found.append((lines["event"], json.loads(lines["data"])))
+    return found
+
+
+@pytest.fixture
+def api(llm_settings, tmp_path):
+    from test_api import ROOMY, client_for
+
+    def make(script=VALID, **overrides):
+        settings = llm_settings.model_copy(update={"feedback_db": tmp_path / "f.sqlite", **ROOMY, **overrides})
+        return client_for(settings, pipeline_with(settings, script))
+
+    clients = []
+    yield lambda *a, **k: clients.append(make(*a, **k)) or clients[-1]
+    for c in clients:
+        c.__exit__(None, None, None)
+
+
+def test_the_api_gives_a_generated_answer_as_json(api):
+    data = api().post("/api/ask", json={"question": CEREMONY}).json()
+    assert data["mode"] == "generated" and data["fallback_reason"] is None and "[" in data["answer"]
+    assert data["citations"][0]["quote"] in data["citations"][0]["text"]
+
+
+def test_the_api_streams_tokens_sentences_and_the_answer_last(api):
+    client = api(cite("The signing ceremony was held in Hanoi on 25 and 26 October 2025 [{c}]. The signing "
+                      "ceremony of the convention was held in Hanoi [{c}].", c="signing ceremony"))
+    for request in ({"json": {"question": CEREMONY, "stream": True}},
+                    {"json": {"question": "When was the signing ceremony of the convention held?"}, "headers": {"Accept": "text/event-stream"}}):
+        response = client.post("/api/ask", **request)
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        events = events_of(response)
+        names = [n for n, _ in events]
+        assert names[0] == "token" and names[-1] == "answer" and names.count("sentence") == 2
+        assert "".join(d["text"] for n, d in events if n == "token").startswith("The signing ceremony was held")
+        assert events[-1][1]["mode"] == "generated" and events[-1][1]["answer_id"]
+
+
+def test_a_streamed_sentence_that_fails_is_withdrawn_and_the_extractive_answer_comes_last(api):
+    client = api(cite("The signing ceremony was held in Hanoi on 25 and 26 October 2025 [{c}]. 500 countries "
+                      "signed it [{c}].", c="signing ceremony"))
+    events = events_of(client.post("/api/ask", json={"question": CEREMONY, "stream": True}))
+    names = [n for n, _ in events if n != "token"]
+    assert names == ["sentence", "withdraw", "answer"]
+    final = events[-1][1]
+    assert final["mode"] == "extractive" and final["fallback_reason"].startswith("validation_failed: sentence 2")
+    assert events[-2][1]["reason"] == final["fallback_reason"] and "500" not in final["answer"]
+
+
+def test_the_streaming_route_keeps_the_errors_and_limits_of_the_api(api):
+    client = api(rate_limit_burst=2, rate_limit_per_minute=2)
+    empty = client.post("/api/ask", json={"question": " ", "stream": True})
+    assert empty.status_code == 422 and empty.json()["error"]["code"] in ("invalid_request", "invalid_question")
+    assert client.post("/api/ask", json={"question": CEREMONY, "stream": "yes"}).status_code == 422
+    codes = [client.post("/api/ask", json={"question": CEREMONY, "stream": True}).status_code for _ in range(3)]
+    assert codes[-1] == 429
+
+
+def test_the_answer_cache_keeps_generated_answers_apart_from_extractive_ones(api, llm_settings):
+    client = api()
+    assert client.post("/api/ask", json={"question": CEREMONY}).json()["mode"] == "generated"
+    again = client.post("/api/ask", json={"question": CEREMONY, "stream": True})
+    assert [n for n, _ in events_of(again)] == ["answer"] and events_of(again)[-1][1]["cached"] is True
+    with_llm, without = pipeline_with(llm_settings), Pipeline(llm_settings, embedder=FakeEmbedder())
+    keys = {p._cache_key(p.prepare(CEREMONY), p.answerer) for p in (with_llm, without)}
+    other = pipeline_with(llm_settings.model_copy(update={"llm_model": "other"}))
+    keys.add(other._cache_key(other.prepare(CEREMONY), other.answerer))
+    assert len(keys) == 3
+
+
+def test_an_llm_failure_is_not_cached(api):
+    client = api()
+    client.app.state.service.pipeline.generator.chat_model.fail = LLMTimeout("slow")
+    assert client.post("/api/ask", json={"question": CEREMONY}).json()["fallback_reason"] == "llm_timeout"
+    client.app.state.service.pipeline.generator.chat_model.fail = None
+    data = client.post("/api/ask", json={"question": CEREMONY}).json()
+    assert data["mode"] == "generated" and not data["cached"]

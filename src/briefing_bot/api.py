@@ -11,11 +11,11 @@ import ipaddress
 import json
 import logging
 import threading
-from typing import Any, Callable
+from typing import Any, AsyncIterator, Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, Response, StreamingResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.routing import BaseRoute, Match, NoMatchFound, Route
@@ -56,6 +56,45 @@ def error(status: int, code: str, message: str, headers: dict | None = None) -> 
 def answer_object(answer: Answer) -> dict:
     """The answer object of the API (the CLI's JSON, plus ``answer_id``)."""
     return {**answer.to_dict(), "answer_id": answer.answer_id}
+
+
+def sse(name: str, data: dict) -> bytes:
+    """One server-sent event."""
+    text = json.dumps(data, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return f"event: {name}\ndata: {text}\n\n".encode("utf-8", "replace")
+
+
+async def _server_sent(first: object, rest: AsyncIterator[object], noted: Callable[[dict], None]
+                       ) -> AsyncIterator[bytes]:
+    """The events of ``AnswerService.stream`` as server-sent events; the last is the answer object
+    (or an error, the API's error body)."""
+    from .generation import Accepted, Token, Withdrawn
+
+    async def items():
+        yield first
+        async for item in rest:
+            yield item
+
+    try:
+        async for item in items():
+            if isinstance(item, Token):
+                yield sse("token", {"text": item.text})
+            elif isinstance(item, Accepted):
+                yield sse("sentence", {"index": item.index, "text": item.text})
+            elif isinstance(item, Withdrawn):
+                yield sse("withdraw", {"reason": item.reason})
+            elif isinstance(item, Answer):
+                data = answer_object(item)
+                noted(data)
+                yield sse("answer", data)
+    except BriefingBotError as exc:
+        event("stream_failed", f"A streamed answer failed: {exc}", logging.ERROR)
+        yield sse("error", {"error": {"code": "internal_error", "message": str(exc)}})
+    except Exception as exc:  # noqa: BLE001 - the status is sent: the error goes in the stream
+        event("server_error", f"A streamed answer failed: {exc!r}", logging.ERROR,
+              exc_info=(type(exc), exc, exc.__traceback__))
+        yield sse("error", {"error": {"code": "internal_error", "message": "Something went wrong on our side; "
+                                                                         "it was logged."}})
 
 
 class UnknownAnswer(BriefingBotError):
@@ -222,14 +261,25 @@ def install_routes(app: FastAPI, settings: Settings, service: AnswerService, jou
     anyone_scrapes = "*" in settings.metrics_clients
 
     @app.post("/api/ask", summary="Answer a question", response_model=None,
-                 responses={200: {"model": AnswerOut, "description": "The answer object"},
+                 responses={200: {"model": AnswerOut, "description": "The answer object; with stream (or Accept: "
+                                  "text/event-stream), server-sent events ending with it",
+                                  "content": {"text/event-stream": {"schema": {"type": "string"}}}},
                             **errors(400, 413, 422, 429, 503, 504)})
     async def ask(body: AskRequest, request: Request) -> Response:  # type: ignore[valid-type]
-        """A cited, verbatim answer, or a polite decline (``answered: false``) with suggestions."""
-        answer = await service.answer(body.question, [t.model_dump() for t in body.history])
-        data = answer_object(answer)
-        note_answer(request.scope.setdefault("state", {}), data, body.question)
-        return SafeJSON(data)
+        """A cited answer (verbatim quotes, or generated and validated), or a polite decline
+        (``answered: false``) with suggestions."""
+        history = [t.model_dump() for t in body.history]
+        if not (body.stream or "text/event-stream" in request.headers.get("accept", "")):
+            answer = await service.answer(body.question, history)
+            data = answer_object(answer)
+            note_answer(request.scope.setdefault("state", {}), data, body.question)
+            return SafeJSON(data)
+        events = service.stream(body.question, history)
+        first = await anext(events)  # errors before the first event keep their status (422, 503, 504...)
+        state = request.scope.setdefault("state", {})
+        return StreamingResponse(_server_sent(first, events, lambda data: note_answer(state, data, body.question)),
+                                 media_type="text/event-stream",
+                                 headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
     @app.get("/api/health", summary="Readiness", response_model=None,
                 responses={200: {"model": HealthOut, "description": "Answering"},

@@ -46,6 +46,19 @@ def request_models(settings: Settings) -> tuple[type[BaseModel], type[BaseModel]
             description=f"Earlier turns, oldest first (at most {MAX_HISTORY_ITEMS}; the last "
                         f"{settings.max_history_turns} within {settings.max_history_chars:,} characters are used). "
                         f"The whole body is at most {settings.max_body_bytes:,} bytes (else 413).")
+        stream: bool = Field(
+            False, description="true (or the header Accept: text/event-stream): the answer as server-sent "
+                               "events: 'token' {text} as the LLM writes (not yet validated), 'sentence' "
+                               "{index, text} once a sentence passes validation, 'withdraw' {reason} when one "
+                               "fails (the sentences shown are withdrawn), and last 'answer' (the answer "
+                               "object) or 'error' ({error: {code, message}}). Without an LLM, only 'answer'.")
+
+        @field_validator("stream", mode="before")
+        @classmethod
+        def _boolean(cls, value: object) -> object:
+            if not isinstance(value, bool):  # not 1 or "true"
+                raise ValueError("'stream' must be true or false")
+            return value
 
     class FeedbackRequest(BaseModel):
         """A thumbs up or down on an answer this service gave."""
@@ -126,6 +139,13 @@ class AnswerOut(BaseModel):
                                          "for an answer from the cache.")
     cached: bool = Field(description="true: the answer cache gave it (the same question was answered in the "
                                      "same context on the same index generation before).")
+    mode: Literal["extractive", "generated"] = Field(
+        description="'extractive': verbatim quotes; 'generated': written by the LLM (optional, llm_url) from the "
+                    "cited passages, every sentence validated against them.")
+    fallback_reason: str | None = Field(
+        description="Why a generated answer was tried and not shown: 'declined', 'llm_no_answer', "
+                    "'llm_unreachable', 'llm_timeout', 'llm_error', 'llm_uncalibrated', or 'validation_failed: "
+                    "<which sentence and why>'; null when none was tried (no LLM) or it is shown.")
     answer_id: str = Field(pattern=ANSWER_ID, description="Refer to the answer with this id (POST /api/feedback).")
 
 
