@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import re
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Callable, Iterator
 
@@ -38,6 +39,7 @@ class ScriptedChatModel(BaseChatModel):
 
     script: Callable[[str], str]
     fail: Exception | None = None
+    delay: float = 0.0  # seconds before each streamed piece
 
     @property
     def _llm_type(self) -> str:
@@ -53,6 +55,7 @@ class ScriptedChatModel(BaseChatModel):
 
     def _stream(self, messages, stop=None, run_manager=None, **kwargs: Any) -> Iterator[ChatGenerationChunk]:
         for piece in re.findall(r"\S+\s*|\s+", self._reply(messages)):
+            time.sleep(self.delay)
             yield ChatGenerationChunk(message=AIMessageChunk(content=piece))
 
 

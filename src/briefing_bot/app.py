@@ -142,7 +142,7 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
 
         from .web import build_app, install_errors as install_page_errors
 
-        page = build_app(service.answer, settings, journal)
+        page = build_app(service.answer, settings, journal, stream=service.stream)
         kinds.events, kinds.endpoints = page.limited_events, page.limited_endpoints
         gr.mount_gradio_app(app, page, path="/", root_path=settings.root_path or None, run_history=False,
                             footer_links=["api"], show_error=False, max_file_size=1, enable_monitoring=False,

@@ -13,6 +13,7 @@ from . import messages
 from .config import Settings
 from .errors import BriefingBotError, InvalidQuestion, StoreError
 from .feedback import FeedbackStore
+from .generation import Accepted, Withdrawn
 from .knowledge import load_knowledge, source_rows
 from .types import Answer
 
@@ -96,9 +97,18 @@ def _dates(row: dict, language: str) -> str:
     return f"{published} ({messages.label('updated', language).format(date=messages.format_date(row['updated'], language))})"
 
 
-def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: Settings, feedback: FeedbackStore):
+def render_pending(sentences: list[str]) -> str:
+    """The sentences of a generated answer that passed validation so far, as HTML (escaped), while
+    the next one is written."""
+    return f'<div class="bb-pending">{escape(" ".join(sentences))}</div><p><em>…</em></p>'
+
+
+def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: Settings, feedback: FeedbackStore,
+              stream: Callable[[str, list], AsyncIterator[object]] | None = None):
     """The Gradio chat page over ``ask(question, history)`` (a coroutine function, or a plain one
-    run in a thread).
+    run in a thread). With ``stream`` (``AnswerService.stream``), a generated answer is shown
+    sentence by sentence as each passes validation; a withdrawal removes them, and the answer to
+    show (the extractive one, then) replaces them.
 
     Plumbing: the conversation stays on the server (``gr.State``), so that an event carries only the
     question, never the rendered conversation (the guard's body limit holds however long a chat
@@ -118,7 +128,22 @@ def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: 
         started = time.perf_counter()
         chat = conversation + [{"role": "user", "content": f"<div>{escape(question or '')}</div>"}]
         try:
-            answer = await answer_of(question, turns)
+            if stream is None:
+                answer = await answer_of(question, turns)
+            else:
+                accepted: list[str] = []
+                async for item in stream(question, turns):  # the answer to show comes last
+                    if isinstance(item, Answer):
+                        answer = item
+                        continue
+                    if isinstance(item, Accepted):
+                        accepted.append(item.text)
+                    elif isinstance(item, Withdrawn):
+                        accepted = []
+                    else:  # a token: not shown before its sentence is validated
+                        continue
+                    yield (chat + [{"role": "assistant", "content": render_pending(accepted)}], conversation, turns,
+                           "", rated)
         except BriefingBotError as exc:
             _log_event(request, "chat", status_of(exc), started, question, settings)
             chat = chat + [{"role": "assistant", "content": f"<div>{escape(str(exc))}</div>"}]
@@ -127,6 +152,8 @@ def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: 
         _log_event(request, "chat", 200, started, question, settings, answer)
         turn = len(chat)
         sentences = len(re.findall(r"\[\d+\]", answer.answer)) or 1
+        if answer.mode == "generated":
+            sentences = 1  # already streamed in as it was written
         for upto in range(1, sentences):  # stream the answer in, sentence by sentence
             yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], conversation, turns, "", rated
         turns = (turns + [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}])[-16:]

@@ -140,19 +140,66 @@
     });
   }
 
+  // the server-sent events of a streamed answer: calls on(name, data) for each; resolves with the
+  // last one ({ ok, data }: the answer object, or an error body)
+  function readEvents(response, on) {
+    var reader = response.body.getReader();
+    var decoder = new TextDecoder();
+    var buffer = "";
+    var last = { ok: false, data: null };
+    function handle(block) {
+      var name = "", data = "";
+      block.split("\n").forEach(function (line) {
+        if (line.indexOf("event: ") === 0) name = line.slice(7);
+        else if (line.indexOf("data: ") === 0) data += line.slice(6);
+      });
+      if (!name || !data) return;
+      var parsed = JSON.parse(data);
+      if (name === "answer") last = { ok: true, data: parsed };
+      else if (name === "error") last = { ok: false, data: parsed };
+      else on(name, parsed);
+    }
+    function pump() {
+      return reader.read().then(function (chunk) {
+        if (chunk.done) { if (buffer.trim()) handle(buffer); return last; }
+        buffer += decoder.decode(chunk.value, { stream: true });
+        var blocks = buffer.split("\n\n");
+        buffer = blocks.pop();
+        blocks.forEach(handle);
+        return pump();
+      });
+    }
+    return pump();
+  }
+
   function ask() {
     var question = input.value.trim();
     if (!question) return;
     add(el("li", "bb-msg bb-user", question));
     input.value = "";
     send.disabled = true;
+    var pending = null;  // the sentences that passed validation so far (text only), until the answer
+    function withdraw() { if (pending) { pending.remove(); pending = null; } }
     fetch("api/ask", {
       method: "POST",
-      headers: { "Content-Type": "application/json" },
-      body: JSON.stringify({ question: question, history: history.slice(-8) })
+      headers: { "Content-Type": "application/json", "Accept": "text/event-stream" },
+      body: JSON.stringify({ question: question, history: history.slice(-8), stream: true })
     }).then(function (response) {
-      return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      var type = response.headers.get("Content-Type") || "";
+      if (!response.ok || type.indexOf("text/event-stream") < 0 || !response.body || typeof TextDecoder === "undefined") {
+        return response.json().then(function (data) { return { ok: response.ok, data: data }; });
+      }
+      return readEvents(response, function (name, data) {
+        if (name === "sentence") {
+          if (!pending) pending = add(el("li", "bb-msg bb-bot bb-pending", ""));
+          pending.textContent += (pending.textContent ? " " : "") + data.text;
+          log.scrollTop = log.scrollHeight;
+        } else if (name === "withdraw") {
+          withdraw();
+        }
+      });
     }).then(function (result) {
+      withdraw();
       if (!result.ok) {
         var text = (result.data && result.data.error && result.data.error.message) || word("error", "Something went wrong.");
         add(el("li", "bb-msg bb-bot bb-error", text));
@@ -161,6 +208,7 @@
       history.push({ role: "user", content: question }, { role: "assistant", content: result.data.answer });
       render(result.data);
     }).catch(function () {
+      withdraw();
       add(el("li", "bb-msg bb-bot bb-error", word("unreachable", "The service cannot be reached. Please try again.")));
     }).then(function () { send.disabled = false; input.focus(); });
   }
