@@ -456,3 +456,17 @@ def test_an_llm_failure_is_not_cached(api):
     client.app.state.service.pipeline.generator.chat_model.fail = None
     data = client.post("/api/ask", json={"question": CEREMONY}).json()
     assert data["mode"] == "generated" and not data["cached"]
+
+
+def test_the_request_log_says_the_mode_and_fallback_reason_and_never_the_api_key(api, caplog):
+    import logging
+
+    from briefing_bot.logs import JSONFormatter
+
+    client = api(cite("500 countries signed it [{c}].", c="signing ceremony"), llm_api_key=SecretStr("s3cret"))
+    with caplog.at_level(logging.INFO):
+        client.post("/api/ask", json={"question": CEREMONY, "stream": True})
+    lines = [json.loads(JSONFormatter().format(r)) for r in caplog.records if r.name == "briefing_bot.access"]
+    (line,) = [x for x in lines if x["route"] == "/api/ask"]
+    assert line["mode"] == "extractive" and line["fallback_reason"].startswith("validation_failed: sentence 1")
+    assert "s3cret" not in caplog.text

@@ -24,7 +24,8 @@ def note_answer(state: dict, answer: dict, question: str | None = None) -> None:
     """Record, for the request's log line, the answer it got (``state``: the ASGI scope's state)."""
     noted = state.setdefault(STATE_KEY, {})
     noted["answer"] = {"language": answer.get("language", ""), "answered": answer.get("answered", False),
-                       "support": answer.get("support", 0.0), "cached": answer.get("cached", False)}
+                       "support": answer.get("support", 0.0), "cached": answer.get("cached", False),
+                       "mode": answer.get("mode", "extractive"), "fallback_reason": answer.get("fallback_reason")}
     if question is not None:
         noted["question"] = question
 

@@ -47,11 +47,13 @@ def configure(level: str = "INFO") -> None:
 
 def request_line(*, request_id: str, route: str, method: str, status: int, latency_ms: float,
                  answer: dict | None = None, question: str | None = None) -> None:
-    """Log one request (``answer``: language, answered, support, cached of the question it asked)."""
+    """Log one request (``answer``: language, answered, support, cached, mode and fallback_reason of
+    the question it asked)."""
     fields = {"event": "request", "id": request_id, "route": route, "method": method, "status": status,
               "latency_ms": round(latency_ms, 1)}
     if answer:
-        fields.update({k: answer[k] for k in ("language", "answered", "support", "cached") if k in answer})
+        fields.update({k: answer[k] for k in ("language", "answered", "support", "cached", "mode", "fallback_reason")
+                       if k in answer})
     if question is not None:
         fields["question"] = question
     ACCESS.info("%s %s %s", method, route, status, extra=fields)

@@ -273,7 +273,8 @@ def _log_event(request, route: str, status: int, started: float, question: objec
     request_line(request_id=request_id(headers), route=route, method="EVENT", status=status,
                  latency_ms=(time.perf_counter() - started) * 1000,
                  answer={"language": answer.language, "answered": answer.answered, "support": answer.support,
-                         "cached": answer.cached} if answer else None,
+                         "cached": answer.cached, "mode": answer.mode,
+                         "fallback_reason": answer.fallback_reason} if answer else None,
                  question=str(question) if settings.log_questions else None)
 
 
