@@ -293,28 +293,22 @@ def fit_grounding(pipeline, probes: int = GROUNDING_PROBES) -> tuple[float, dict
     pipeline.warm_up()
     retriever = pipeline.answerer.retriever
     groups = {key: sorted(vs, key=lambda p: (p.language, p.passage_id)) for key, vs in sorted(retriever.versions.items())}
-    ids = [s.sentence_id for vs in groups.values() for p in vs for s in p.sentences]
-    stored = pipeline.store.vectors(retriever.info.generation, "sentences", ids)
     owner = {s.sentence_id: p.group for vs in groups.values() for p in vs for s in p.sentences}
-    keys = [i for i in ids if i in stored]
-    matrix = np.array([stored[i] for i in keys], dtype=np.float64)
-    matrix /= np.linalg.norm(matrix, axis=1, keepdims=True).clip(1e-12)
+    every = [p.passage_id for vs in groups.values() for p in vs]
     candidates = [(p, s) for vs in groups.values() if len(vs) > 1 for p in vs for s in p.sentences
                   if len(s.text) >= MIN_PROBE_CHARS]
     if len(groups) <= WRONG_RANK or not candidates:
         raise BriefingBotError("Fitting the grounding cut-off needs translated passages and more than "
                                f"{WRONG_RANK} passage groups in the index.")
     chosen = candidates[::max(1, len(candidates) // probes)][:probes]
-    vectors = np.array(pipeline.embedder.embed_passages([("none", s.text) for _, s in chosen]), dtype=np.float64)
-    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True).clip(1e-12)
-    sims = vectors @ matrix.T
+    vectors = pipeline.embedder.embed_passages([("none", s.text) for _, s in chosen])
     true, wrong = [], []
-    for row, (passage, _sentence) in zip(sims, chosen):
+    for vector, (passage, _sentence) in zip(vectors, chosen):
         own = {s.sentence_id for s in passage.sentences}
         best: dict[str, float] = {}
-        for sid, sim in zip(keys, row):
+        for sid, sim in retriever.sentence_similarities(vector, every).items():  # as validation scores
             if sid not in own:
-                best[owner[sid]] = max(best.get(owner[sid], -1.0), float(sim))
+                best[owner[sid]] = max(best.get(owner[sid], -1.0), sim)
         others = sorted((v for g, v in best.items() if g != passage.group), reverse=True)
         if passage.group in best and len(others) >= WRONG_RANK:
             true.append(best[passage.group])

@@ -276,10 +276,10 @@ class Pipeline:
             return None
         if self._glossary is None:
             self._glossary = load_glossary(self.settings.knowledge_dir / ENTITIES_FILE)[0]
-        retriever, store = answerer.retriever, self.store
+        retriever = answerer.retriever
         return Grounds(lambda p: retriever.versions.get(p.group, [p]), self._glossary,
                        lambda texts: self.embedder.embed_passages([("none", t) for t in texts]),
-                       lambda ids: store.vectors(retriever.info.generation, "sentences", ids), cutoff)
+                       retriever.sentence_similarities, cutoff)
 
     def remember(self, question: object, history: Iterable[Turn] | object, answer: Answer) -> None:
         """Store a finished answer (generated mode) in the answer cache, unless its generation

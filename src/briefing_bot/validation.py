@@ -22,7 +22,6 @@ disagree (``Claim:`` lines), it cites every listed value.
 from __future__ import annotations
 
 import json
-import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -126,27 +125,22 @@ def _month_patterns(language: str) -> tuple[tuple[int, re.Pattern], ...]:
     return tuple(patterns)
 
 
-def cosine(a: Sequence[float], b: Sequence[float]) -> float:
-    dot = sum(x * y for x, y in zip(a, b))
-    norm = math.sqrt(sum(x * x for x in a)) * math.sqrt(sum(y * y for y in b))
-    return dot / norm if norm else 0.0
-
-
 class Grounds:
     """What sentences are checked against: the passages and their translations, the glossary, the
     embedder and the stored sentence vectors, and the similarity cut-off.
 
     ``versions(passage)`` gives a passage and its translations; ``embed(texts)`` embeds generated
-    sentences (as untitled documents); ``sentence_vectors(ids)`` gives the stored vectors of
-    passages' sentences by sentence id."""
+    sentences (as untitled documents); ``similarities(vector, passage_ids)`` gives the cosine
+    similarity of a vector to every stored sentence of those passages, by sentence id
+    (``Retriever.sentence_similarities``)."""
 
     def __init__(self, versions: Callable[[Passage], Sequence[Passage]], glossary: Glossary,
                  embed: Callable[[list[str]], list[Vector]],
-                 sentence_vectors: Callable[[list[str]], dict[str, Vector]], min_similarity: float) -> None:
+                 similarities: Callable[[Vector, list[str]], dict[str, float]], min_similarity: float) -> None:
         self.versions = versions
         self.glossary = glossary
         self.embed = embed
-        self.sentence_vectors = sentence_vectors
+        self.similarities = similarities
         self.min_similarity = min_similarity
 
     def check(self, text: str, listed: Sequence[Passage], language: str,
@@ -188,16 +182,10 @@ class Grounds:
         """The best similarity of ``body`` to a sentence of the cited passages (any translation),
         and for each cited passage its own sentence closest to ``body``."""
         vector = self.embed([body])[0]
-        best, quotes = -1.0, []
-        for passage in cited:
-            versions = list(self.versions(passage))
-            ids = [s.sentence_id for v in versions for s in v.sentences]
-            stored = self.sentence_vectors(ids)
-            scores = {sid: cosine(vector, vec) for sid, vec in stored.items()}
-            best = max([best, *scores.values()])
-            own = max(passage.sentences, key=lambda s: scores.get(s.sentence_id, -1.0), default=None)
-            quotes.append(own.text if own is not None else passage.text)
-        return best, quotes
+        scores = self.similarities(vector, [v.passage_id for p in cited for v in self.versions(p)])
+        quotes = [max(p.sentences, key=lambda s: scores.get(s.sentence_id, -1.0)).text if p.sentences else p.text
+                  for p in cited]
+        return max(scores.values(), default=-1.0), quotes
 
     def _facts(self, body: str, language: str, versions: Sequence[Passage]) -> str:
         """The first number, month, name or address of ``body`` that the cited passages do not state."""
