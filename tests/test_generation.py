@@ -258,6 +258,8 @@ def test_sentences_are_split_at_their_markers():
     assert [(s.body, s.cites) for s in sentences] == [("A is 1", (1,))] and rest.strip() == "B is 2 [1]"
     sentences, rest = split_sentences("A is 1 [1]. B is 2 [1][2] C", final=True)
     assert [(s.body, s.cites) for s in sentences] == [("A is 1", (1,)), ("B is 2", (1, 2)), ("C", ())]
+    sentences, _ = split_sentences("A is 1.[1, 3] 二是2 [2]。", final=True)
+    assert [(s.text, s.cites) for s in sentences] == [("A is 1. [1][3]", (1, 3)), ("二是2 [2]。", (2,))]
 
 
 # --- the cut-off ---------------------------------------------------------------------------------------
@@ -470,3 +472,15 @@ def test_the_request_log_says_the_mode_and_fallback_reason_and_never_the_api_key
     (line,) = [x for x in lines if x["route"] == "/api/ask"]
     assert line["mode"] == "extractive" and line["fallback_reason"].startswith("validation_failed: sentence 1")
     assert "s3cret" not in caplog.text
+
+
+def test_a_benchmark_can_revalidate_any_text_without_an_llm(llm_settings):
+    pipeline = Pipeline(llm_settings, embedder=FakeEmbedder())
+    listed = [pipeline.answerer.retriever.passages[c.passage_id] if pipeline.answerer else None
+              for c in pipeline.run(CEREMONY)[0].citations]
+    grounds = pipeline.grounds()
+    checked, problem = grounds.check("The signing ceremony of the convention was held in Hanoi on 25 and 26 "
+                                     "October 2025 [1].", listed, "en")
+    assert problem == "" and checked[0].similarity >= 0.5
+    assert grounds.check("It was held on 27 October [1].", listed, "en")[1] == \
+        "sentence 1 states 27, which its passages do not"

@@ -107,6 +107,7 @@ class Pipeline:
         self.cache = cache or make_cache(settings)
         self.generator = generator if generator is not None else make_generator(settings)
         self._glossary = None
+        self._cutoff: float | None = None  # the grounding cut-off of generated answers (None: not fitted)
         self._selection = ""  # the digest of the fitted selection parameters (part of the cache key)
         self.answerer: Answerer | None = None
         self.index: IndexInfo | None = None  # the generation ``answerer`` reads
@@ -152,6 +153,7 @@ class Pipeline:
         selector = (load_selector(calibration_model(self.embedder.name), self.settings.calibration)
                     if calibrated else None)
         self._selection = selector.digest() if selector else ""
+        self._cutoff = self.settings.llm_min_similarity or load_cutoff(calibration_model(self.embedder.name))
         self._checked = time.monotonic()
         self.index, self.answerer = info, self._answerer(info, selector)
 
@@ -267,11 +269,12 @@ class Pipeline:
 
     def grounds(self, answerer: Answerer | None = None) -> Grounds | None:
         """What generated sentences are validated against, over ``answerer``'s index generation
-        (default: the one served); None when the model has no grounding cut-off (set
+        (default: the one served), with or without an LLM configured (a benchmark re-validates
+        texts with it); None when the model has no grounding cut-off (set
         ``llm_min_similarity`` or run ``briefing-bot calibrate --grounding``)."""
         self.warm_up()
         answerer = answerer or self.answerer
-        cutoff = self.settings.llm_min_similarity or load_cutoff(calibration_model(self.embedder.name))
+        cutoff = self._cutoff
         if cutoff is None:
             return None
         if self._glossary is None:
@@ -341,8 +344,7 @@ class Pipeline:
         selection, the settings that change answers, and the generated mode's (LLM, prompt, cut-off)."""
         info, s = answerer.retriever.info, self.settings
         generated = None if self.generator is None else (
-            s.llm_url or type(self.generator).__name__, s.llm_model, s.llm_max_tokens, s.llm_min_similarity,
-            PROMPT_VERSION)
+            s.llm_url or type(self.generator).__name__, s.llm_model, s.llm_max_tokens, self._cutoff, PROMPT_VERSION)
         return cache_key((prepared.question, prepared.context),
                          (prepared.language, info.generation, info.model, info.schema, self._selection,
                           s.candidates, s.max_quotes, s.min_answerable, s.fallback_languages, generated))

@@ -36,8 +36,8 @@ from .language import detect_language, has_language
 from .types import Passage
 
 Vector = list[float]
-MARKER = re.compile(r"\[\s*(\d+)\s*\]")
-_SENTENCE = re.compile(r"(?P<body>[^\[]*?)(?P<marks>(?:\s*\[\s*\d+\s*\])+)(?P<end>[.。!?؟！？]*)", re.S)
+# a sentence: its words, then its markers ([1], [1][3], also [1, 3]), then its end punctuation
+_SENTENCE = re.compile(r"(?P<body>[^\[]*?)(?P<marks>(?:\s*\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\])+)(?P<end>[.。!?؟！？]*)", re.S)
 _NEXT = re.compile(r"\s*[^\s\[.。!?؟！？]")  # the start of another sentence
 _INNER_END = re.compile(r"(?<=[^\d\s.][.!?؟])\s+(?=\S)|(?<=[。！？])(?=\S)")  # a sentence end inside a body
 _ADDRESS = re.compile(r"https?://[^\s\])>]+|www\.[^\s\])>]+|[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.I)
@@ -82,10 +82,11 @@ def split_sentences(text: str, final: bool = True) -> tuple[list[Claimed], str]:
             break
         if not final and not _NEXT.match(text, match.end()):
             break
-        cites = tuple(int(n) for n in MARKER.findall(match.group("marks")))
+        cites = tuple(int(n) for n in re.findall(r"\d+", match.group("marks")))
         parts = [p for p in _INNER_END.split(match.group("body").strip()) if p.strip()] or [""]
         found += [Claimed(p.strip(), p.strip(), ()) for p in parts[:-1]]
-        found.append(Claimed(match.group(0).strip(), parts[-1].strip(), cites))
+        marks = "".join(f"[{n}]" for n in cites)  # written as the pages link them: [1][3]
+        found.append(Claimed(f"{parts[-1].strip()} {marks}{match.group('end')}".strip(), parts[-1].strip(), cites))
         position = match.end()
     rest = text[position:]
     if final and rest.strip():
@@ -191,7 +192,7 @@ class Grounds:
         """The first number, month, name or address of ``body`` that the cited passages do not state."""
         stated = set().union(*(numbers(v.text) for v in versions))
         named_months = set().union(*(months(v.text, v.language) for v in versions))
-        for number in sorted(numbers(MARKER.sub(" ", body)), key=int):
+        for number in sorted(numbers(body), key=int):
             if number not in stated and not (int(number) in named_months and int(number) <= 12):
                 return f"states {number}, which its passages do not"
         extra_months = months(body, language) - named_months

@@ -8,6 +8,9 @@
   (``Overloaded``: 503 with Retry-After). Waiting costs no thread: callers await an asyncio future.
 - A question answered before (``pipeline.cached``: the answer cache, same question, context and
   index generation) is answered at once, without waiting in the queue.
+- With generated answers (``pipeline.generator``), the worker answers extractively as always; the
+  LLM then writes the answer in a thread of the request's own (``stream``), outside the queue, so
+  that a slow LLM holds up no other question (it is bounded by ``llm_timeout_seconds``).
 - A question not answered within ``timeout`` seconds gets ``TimedOut`` (504) and is dropped from
   the queue if the worker has not started on it yet.
 - A batch that fails is answered again question by question, so that one bad question fails alone.
