@@ -265,9 +265,9 @@ def test_sentences_are_split_at_their_markers():
 # --- the cut-off ---------------------------------------------------------------------------------------
 
 
-def test_the_cut_off_separates_true_from_wrong_pairs():
-    cutoff, report = fit_cutoff([0.9, 0.8, 0.7, 0.65], [0.2, 0.5, 0.66])
-    assert cutoff == 0.7 and report["true_kept"] == 0.75 and report["wrong_rejected"] == 1.0
+def test_the_cut_off_keeps_most_true_pairs_and_rejects_what_it_can():
+    cutoff, report = fit_cutoff([i / 20 for i in range(1, 21)], [0.02, 0.04, 0.5])  # keeps 95% of true pairs
+    assert cutoff == 0.1 and report["true_kept"] == 0.95 and report["wrong_rejected"] == 0.6667
 
 
 ARTICLE_ES = """---
@@ -277,7 +277,7 @@ url: https://vietnamnet.vn/test
 published: 2025-10
 language: es
 kind: article
-translation_of: article.ar
+translation_of: article.en
 translation: unofficial
 ---
 
@@ -290,12 +290,13 @@ El Secretary-General Antonio Guterres preside la signing ceremony de Naciones Un
 
 
 def test_the_cut_off_is_fitted_on_the_knowledge_translations(tmp_path, llm_settings):
-    knowledge = write_knowledge(tmp_path / "k", {"facts.en.md": FACTS, "article.ar.md": ARTICLE_AR,
-                                                "article.en.md": ARTICLE_EN, "article.es.md": ARTICLE_ES})
+    original = ARTICLE_EN.replace("translation_of: article.ar\ntranslation: unofficial\n", "")
+    knowledge = write_knowledge(tmp_path / "k", {"facts.en.md": FACTS, "article.en.md": original,
+                                                "article.es.md": ARTICLE_ES})
     settings = llm_settings.model_copy(update={"knowledge_dir": knowledge, "chroma_dir": tmp_path / "index"})
     cutoff, report = fit_grounding(Pipeline(settings, embedder=FakeEmbedder()))
-    assert report["pairs"] == {"true": 6, "wrong": 6} and report["wrong_rank"] == 3
-    assert 0.0 < cutoff < 1.0 and report["true_kept"] > 0.5 and report["wrong_rejected"] > 0.5
+    assert report["pairs"] == {"true": 4, "wrong": 4} and report["wrong_rank"] == 3
+    assert 0.0 < cutoff < 1.0 and report["true_kept"] >= 0.95 and report["wrong_rejected"] > 0.3
 
 
 # --- a real OpenAI-compatible HTTP server ---------------------------------------------------------------

@@ -285,9 +285,9 @@ def fit_grounding(pipeline, probes: int = GROUNDING_PROBES) -> tuple[float, dict
     words: another language), scored as validation scores a sentence: the best similarity to any of
     their sentences' stored vectors. Its wrong pair is the passage group ranked ``WRONG_RANK``-th
     closest among the other groups (a neighbouring topic, the kind of passage a wrong citation
-    points at; the closest ones often restate the same fact from another source). The cut-off
-    maximises the mean of the share of true pairs kept and of wrong ones rejected
-    (``validation.fit_cutoff``). Deterministic: the same index gives the same cut-off."""
+    points at; the closest ones often restate the same fact from another source). The cut-off is
+    the highest that keeps ``validation.KEEP_TRUE`` of the true pairs (``validation.fit_cutoff``).
+    Deterministic: the same index gives the same cut-off."""
     from .validation import fit_cutoff
 
     pipeline.warm_up()
