@@ -22,7 +22,7 @@ from briefing_bot.answer import citation
 from briefing_bot.calibrate import fit_grounding
 from briefing_bot.config import Settings
 from briefing_bot.errors import LLMTimeout
-from briefing_bot.generation import Accepted, ChatGenerator, Token, Withdrawn, build_messages
+from briefing_bot.generation import Accepted, ChatGenerator, Token, build_messages
 from briefing_bot.pipeline import Pipeline
 from briefing_bot.types import Answer
 from briefing_bot.validation import fit_cutoff, split_sentences

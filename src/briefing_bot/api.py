@@ -28,7 +28,7 @@ from .knowledge import load_knowledge, source_rows
 from .logs import event
 from .metrics import CONTENT_TYPE, Metrics
 from .schemas import (LANGUAGE_TAG_CHARS, MAX_HISTORY_ITEMS, MAX_TURN_CHARS, AnswerOut, HealthOut,
-                      SourceRowOut, errors, request_models)
+                      SourceRowOut, StreamEventOut, errors, request_models)
 from .types import Answer
 from .worker import AnswerService, Overloaded, TimedOut, Unavailable
 
@@ -263,7 +263,7 @@ def install_routes(app: FastAPI, settings: Settings, service: AnswerService, jou
     @app.post("/api/ask", summary="Answer a question", response_model=None,
                  responses={200: {"model": AnswerOut, "description": "The answer object; with stream (or Accept: "
                                   "text/event-stream), server-sent events ending with it",
-                                  "content": {"text/event-stream": {"schema": {"type": "string"}}}},
+                                  "content": {"text/event-stream": {"schema": StreamEventOut.model_json_schema()}}},
                             **errors(400, 413, 422, 429, 503, 504)})
     async def ask(body: AskRequest, request: Request) -> Response:  # type: ignore[valid-type]
         """A cited answer (verbatim quotes, or generated and validated), or a polite decline

@@ -17,6 +17,7 @@ from typing import Callable, Iterator, Sequence
 
 from babel import Locale
 
+from .answer import citation
 from .config import Settings
 from .errors import LLMError, LLMTimeout, LLMUnavailable
 from .types import Answer, Citation, Conflict, Generator, Passage, Turn
@@ -192,8 +193,6 @@ def compose(extractive: Answer, listed: Sequence[Passage], checked: Sequence[Che
     """The generated answer: its sentences as written, a citation per passage it cites (numbered as
     listed; ``quote``: the passage's sentence closest to the sentences citing it), the conflicts
     among them, and the extractive answer's support."""
-    from .answer import citation
-
     quotes: dict[int, tuple[float, str]] = {}
     for c in checked:
         for n, quote in c.quotes.items():

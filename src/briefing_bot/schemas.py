@@ -149,6 +149,18 @@ class AnswerOut(BaseModel):
     answer_id: str = Field(pattern=ANSWER_ID, description="Refer to the answer with this id (POST /api/feedback).")
 
 
+class StreamEventOut(BaseModel):
+    """One server-sent event of a streamed answer (``stream``: true, or Accept: text/event-stream)."""
+
+    event: Literal["token", "sentence", "withdraw", "answer", "error"] = Field(
+        description="token: text as the LLM writes it (not yet validated); sentence: a sentence that passed "
+                    "validation; withdraw: the sentences shown are withdrawn; answer (last): the answer object; "
+                    "error (last): something failed after the stream began")
+    data: str = Field(description="JSON: {text} (token), {index, text} (sentence), {reason} (withdraw), the answer "
+                                  "object with answer_id (answer), {error: {code, message}} (error).",
+                      json_schema_extra={"contentMediaType": "application/json"})
+
+
 class ErrorBody(BaseModel):
     code: str = Field(description="A stable, machine-readable code (e.g. rate_limited).")
     message: str = Field(description="What went wrong and what to do, in English.")
