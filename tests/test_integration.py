@@ -144,3 +144,38 @@ def test_contested_topics_quote_every_side_in_every_language(warm, topic, langua
     passages = pipeline.answerer.retriever.passages
     sides = {side for c in answer.citations for t, side in passages[c.passage_id].views if t == topic}
     assert answer.answered and sides == {"critical", "supportive"}, answer.answer
+
+
+# Generated mode on the real local LLM (issue 12): a small set, to stay within CI time.
+LOCAL_LLM_QUESTIONS = ("When was the convention opened for signature in Hanoi?",
+                       "Qui préside la cérémonie de signature ?",
+                       "Wann tritt das Übereinkommen in Kraft?")
+
+
+@pytest.mark.server
+@pytest.mark.enable_socket
+def test_generated_answers_of_the_local_llm_pass_an_independent_check(warm, llm_server):
+    """Every generated answer shown passes validation again, checked apart from the pipeline that
+    produced it; an answer that is not generated says why, and the LLM was reached for each."""
+    model, pipeline = warm
+    if model != "default":
+        pytest.skip("the local LLM is checked with the default embedding model")
+    settings = pipeline.settings.model_copy(update={"llm_url": llm_server, "llm_timeout_seconds": 300.0,
+                                                    "llm_model": "qwen2.5-coder-1.5b-instruct-q4_k_m"})
+    generating = Pipeline(settings, embedder=pipeline.embedder)
+    grounds = generating.grounds()
+    outcomes = []
+    for question in LOCAL_LLM_QUESTIONS:
+        answer = generating.ask(question)
+        assert answer.fallback_reason not in ("llm_unreachable", "llm_error", "llm_uncalibrated"), answer
+        outcomes.append(answer.mode if answer.mode == "generated" else answer.fallback_reason)
+        if answer.mode == "generated":
+            citations = sorted(answer.citations, key=lambda c: c.n)
+            assert [c.n for c in citations] == list(range(1, len(citations) + 1))
+            listed = [generating.answerer.retriever.passages[c.passage_id] for c in citations]
+            checked, problem = grounds.check(answer.answer, listed, answer.language)
+            assert problem == "" and checked, (question, answer.answer, problem)
+            assert citation_problems(answer.to_dict()) == []
+        else:
+            assert answer.mode == "extractive" and answer.fallback_reason, answer
+    print("local LLM outcomes:", outcomes)
