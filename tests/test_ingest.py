@@ -42,19 +42,6 @@ def test_first_ingest_embeds_each_distinct_text_once(pipeline, embedder, knowled
     assert report.added == ["article.ar", "article.en", "facts.en"]
 
 
-def test_records_with_the_same_text_share_its_vector(pipeline, knowledge):
-    (knowledge / "lines.faq.yaml").write_text(FAQ, encoding="utf-8")
-    generation = pipeline.ingest().info.generation
-    stored = {kind: pipeline.store.collection(generation, kind).get(include=["documents", "embeddings"])
-              for kind in ("passages", "sentences", "faq")}
-    vectors = {kind: {} for kind in ("document", "query")}
-    for kind, got in stored.items():
-        for text, vector in zip(got["documents"], got["embeddings"]):
-            vectors["query" if kind == "faq" else "document"].setdefault(text, []).append(list(vector))
-    shared = [v for by_text in vectors.values() for v in by_text.values() if len(v) > 1]
-    assert len(shared) >= 3 and all(v == vs[0] for vs in shared for v in vs)
-
-
 def test_ingest_progress_counts_characters_to_the_end(pipeline, knowledge):
     (knowledge / "lines.faq.yaml").write_text(FAQ, encoding="utf-8")
     totals, steps = [], []
