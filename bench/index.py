@@ -54,14 +54,14 @@ def tokens(model_folder: str, texts: list[str]) -> int:
 
 def build(model: str, args) -> dict:
     from briefing_bot.config import Settings
+    from briefing_bot.embedders import make_embedder
     from briefing_bot.ingest import progress_bar
     from briefing_bot.pipeline import Pipeline
 
     with tempfile.TemporaryDirectory(prefix="bench-index-") as folder:
         settings = Settings(model=model, knowledge_dir=args.knowledge, chroma_dir=Path(folder) / "chroma",
                             onnx_precision=args.precision, torch_threads=args.threads)
-        pipeline = Pipeline(settings)
-        embedder = Recording(pipeline.embedder)
+        embedder = Recording(make_embedder(settings))
         pipeline = Pipeline(settings, embedder=embedder)
         embedder.warm_up()
         load = os.getloadavg()[0]
