@@ -28,7 +28,8 @@ FAKE_CALIBRATION = ROOT / "tests" / "data" / "fake-calibration.json"  # selector
 
 class FakeEmbedder:
     """Bag of hashed words into 1024 dimensions: texts sharing words are similar. Deterministic,
-    instant, and it counts what it embeds so tests can assert that nothing was re-embedded."""
+    instant, and it counts and records what it embeds (``texts``: ("query", question) or (title,
+    text)) so tests can assert that nothing was embedded twice or re-embedded."""
 
     dimension = 1024
 
@@ -36,6 +37,7 @@ class FakeEmbedder:
         self.name = name
         self.embedded = 0
         self.queries = 0
+        self.texts: list[tuple[str, str]] = []
         self.fail_after = fail_after
 
     def warm_up(self) -> None:
@@ -56,6 +58,7 @@ class FakeEmbedder:
     def embed_queries(self, texts, progress=None) -> list[list[float]]:
         vectors = [self._vector(t) for t in texts]
         self.embedded += len(vectors)
+        self.texts += [("query", t) for t in texts]
         if progress:
             progress(len(vectors))
         return vectors
@@ -65,10 +68,11 @@ class FakeEmbedder:
 
     def embed_passages(self, items, progress=None) -> list[list[float]]:
         vectors = []
-        for _title, text in items:
+        for title, text in items:
             if self.fail_after is not None and self.embedded >= self.fail_after:
                 raise RuntimeError("simulated crash in the middle of an ingest")
             self.embedded += 1
+            self.texts.append((title, text))
             vectors.append(self._vector(text))
         if progress:
             progress(len(items))

@@ -218,6 +218,21 @@ def test_encoder_batches_by_length_and_keeps_the_order(tmp_path):
     assert encoder.encode([]).shape[0] == 0
 
 
+def test_encoder_runs_its_batches_in_a_mixed_order_of_lengths(tmp_path):
+    graph = tiny_graph(tmp_path / "onnx" / "model.onnx")
+    tiny_tokenizer(tmp_path / "onnx", max_length=12)
+    encoder = OnnxEncoder(graph, threads=1, batch=1)
+    widths, run = [], encoder.session.run
+    encoder.session = type("Spy", (), {"run": lambda _self, out, feed: widths.append(feed["input_ids"].shape[1])
+                                       or run(out, feed)})()
+    texts = [" ".join(["hanoi"] * n) for n in range(1, 12)]
+    got = encoder.encode(texts)
+    for text, vector in zip(texts, got):
+        np.testing.assert_allclose(vector, expected(text, 12), atol=1e-6)
+    # every length once, not longest first: texts per second stay steady, so an ETA holds
+    assert sorted(widths) == list(range(2, 13)) and widths != sorted(widths, reverse=True)
+
+
 def test_onnx_embedder_adds_the_prompts(tmp_path, monkeypatch):
     provisioned(tmp_path, monkeypatch)
     embedder = make_embedder(Settings(models_dir=tmp_path / "models", model="default"))

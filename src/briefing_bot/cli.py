@@ -307,7 +307,7 @@ def calibrate(train: Path, out: Path | None, model: str | None, grounding: bool)
         return
     pipeline.warm_up(progress=progress_bar("Embedding"), notify=lambda m: click.echo(m, err=True), calibrated=False)
     items = labelled_questions(pipeline.settings.knowledge_dir, train)
-    start = progress_bar("Questions")(len(items))
+    start = progress_bar("Questions", unit="question")(len(items))
     selector = fit(pipeline.embedder.name, items, collect(pipeline, items, start))
     target = out or calibration_file(pipeline.embedder.name)
     selector.save(target)

@@ -24,8 +24,9 @@ from .lock import IngestLock
 from .store import KINDS, SCHEMA, ChromaStore, IndexInfo, passage_metadata, sentence_metadata
 from .types import Embedder, Passage
 
-# progress(total) returns a function called with the number of items just embedded
+# progress(total) returns a function called with the amount of work just done (an ingest: characters)
 ProgressFactory = Callable[[int], Callable[[int], None]]
+Text = tuple[str, str] | str  # what is embedded: a (title, text) passage or sentence, or a question
 
 
 @dataclass
@@ -48,14 +49,15 @@ class IngestReport:
     warnings: list[str] = field(default_factory=list)  # e.g. a clean-up that failed (the index is fine)
 
 
-def progress_bar(label: str) -> ProgressFactory:
-    """A progress factory that draws a tqdm bar on standard error."""
+def progress_bar(label: str, unit: str = "char") -> ProgressFactory:
+    """A progress factory that draws a tqdm bar on standard error, counting ``unit``s (an ingest
+    counts the characters it embeds). Its ETA extrapolates the average rate since the start."""
     import sys
 
     from tqdm import tqdm
 
     def start(total: int) -> Callable[[int], None]:
-        bar = tqdm(total=total, desc=label, unit="text", file=sys.stderr)
+        bar = tqdm(total=total, desc=label, unit=unit, unit_scale=True, smoothing=0, file=sys.stderr)
 
         def advance(n: int) -> None:
             bar.update(n)
@@ -169,23 +171,33 @@ class Indexer:
 
     def _write(self, generation: str, kinds: dict[str, list[tuple]], reuse_from: str | None,
                report: IngestReport, progress: ProgressFactory | None) -> None:
-        reused = {kind: self.store.vectors(reuse_from, kind, [r[0] for r in rows]) if reuse_from else {}
-                  for kind, rows in kinds.items()}
-        todo = sum(len(rows) - len(reused[kind]) for kind, rows in kinds.items())
-        tick = progress(todo) if progress and todo else None
+        vectors: dict[Text, list[float]] = {}  # what is embedded -> its vector
         for kind, rows in kinds.items():
-            fresh = [r for r in rows if r[0] not in reused[kind]]
-            vectors = dict(reused[kind])
-            if fresh and kind == "faq":  # questions, embedded as questions to match questions
-                vectors.update(zip([r[0] for r in fresh],
-                                   self.embedder.embed_queries([r[3] for r in fresh], progress=tick)))
-            elif fresh:
-                vectors.update(zip([r[0] for r in fresh],
-                                   self.embedder.embed_passages([r[3] for r in fresh], progress=tick)))
-            report.embedded += len(fresh)
-            report.reused += len(rows) - len(fresh)
-            self.store.add(generation, kind, [r[0] for r in rows], [vectors[r[0]] for r in rows],
+            if reuse_from:
+                stored = self.store.vectors(reuse_from, kind, [r[0] for r in rows])
+                vectors.update((r[3], stored[r[0]]) for r in rows if r[0] in stored)
+        report.reused += sum(r[3] in vectors for rows in kinds.values() for r in rows)
+        fresh = list(dict.fromkeys(r[3] for rows in kinds.values() for r in rows if r[3] not in vectors))
+        vectors.update(self._embed(fresh, progress))
+        report.embedded += len(fresh)
+        for kind, rows in kinds.items():
+            self.store.add(generation, kind, [r[0] for r in rows], [vectors[r[3]] for r in rows],
                            [r[1] for r in rows], [r[2] for r in rows])
+
+    def _embed(self, texts: list[Text], progress: ProgressFactory | None) -> dict[Text, list[float]]:
+        """Embed distinct texts: passages and sentences (title, text) as documents in one call,
+        questions in another, so the embedder sorts each whole stream by length. Progress counts
+        characters, which the ETA needs: a question takes far less time than a passage."""
+        passages = [t for t in texts if isinstance(t, tuple)]
+        questions = [t for t in texts if isinstance(t, str)]
+        sizes = [sum(map(_size, passages)), sum(map(_size, questions))]
+        advance = progress(sum(sizes)) if progress and texts else None
+        vectors: dict[Text, list[float]] = {}
+        for embed, batch, size in ((self.embedder.embed_passages, passages, sizes[0]),
+                                   (self.embedder.embed_queries, questions, sizes[1])):
+            if batch:
+                vectors.update(zip(batch, embed(batch, progress=_spread(advance, len(batch), size))))
+        return vectors
 
     def _dimension(self, generation: str) -> int:
         got = self.store.collection(generation, "passages").peek(1)
@@ -193,7 +205,9 @@ class Indexer:
 
 
 def _rows(passages: list[Passage], faq: list[FaqQuestion]) -> dict[str, list[tuple]]:
-    """Per collection: (id, stored text, metadata, what to embed) of every record."""
+    """Per collection: (id, stored text, metadata, what to embed) of every record. What is embedded
+    is a (title, text) pair for passages and sentences, the question for FAQ variants: records
+    with the same one share a vector."""
     return {
         "passages": [(p.passage_id, p.text, passage_metadata(p), (embed_title(p), p.text)) for p in passages],
         "sentences": [(s.sentence_id, s.text, sentence_metadata(p, s), (embed_title(p), s.text))
@@ -202,6 +216,26 @@ def _rows(passages: list[Passage], faq: list[FaqQuestion]) -> dict[str, list[tup
                                          "groups": json.dumps(q.groups),
                                          "sentences": json.dumps(q.sentences)}, q.text) for q in faq],
     }
+
+
+def _size(text: Text) -> int:
+    return len(text) if isinstance(text, str) else len(text[0]) + len(text[1])
+
+
+def _spread(advance: Callable[[int], None] | None, count: int, size: int) -> Callable[[int], None] | None:
+    """A progress callback for ``count`` texts of ``size`` characters in all that advances
+    ``advance`` by their share of the characters (each text counted at the average size)."""
+    if advance is None:
+        return None
+    done = [0, 0]  # texts, characters reported
+
+    def texts_done(n: int) -> None:
+        done[0] += n
+        chars = size * done[0] // count
+        advance(chars - done[1])
+        done[1] = chars
+
+    return texts_done
 
 
 def _diff(previous: list[Passage], passages: list[Passage], report: IngestReport) -> None:
