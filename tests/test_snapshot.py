@@ -43,3 +43,10 @@ def test_questions_are_answered_without_querying_chroma(pipeline, monkeypatch):
     monkeypatch.setattr(Collection, "query", no_chroma)
     after = pipeline.ask("Who presides over the signing ceremony?")
     assert after.answered and (after.answer, after.citations) == (before.answer, before.citations)
+
+
+def test_warm_up_keeps_numpy_blas_to_one_thread(pipeline):
+    from threadpoolctl import threadpool_info
+
+    pipeline.warm_up()
+    assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}

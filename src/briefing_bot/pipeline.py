@@ -8,6 +8,8 @@ import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterable, Iterator
 
+from threadpoolctl import threadpool_limits
+
 from .answer import Answerer, Scoring
 from .cache import AnswerCache, cache_key, make_cache
 from .config import Settings
@@ -141,6 +143,9 @@ class Pipeline:
         if self.answerer is not None:
             return
         warm_up_language()
+        # numpy's BLAS on one thread: its products here are small (snapshot.py), and its idle
+        # threads spin long enough after each one to slow the embedding model's next run by ~60 ms.
+        threadpool_limits(1, user_api="blas")
         # The model loads (files checked, graph and tokenizer read) while the index is read; an
         # error there is raised by the retriever's own warm_up call, which then loads it again.
         threading.Thread(target=_quietly(self.embedder.warm_up), name="model-warm-up", daemon=True).start()
