@@ -4,9 +4,6 @@ withdrawn and the extractive answer replaces the reply. A fake chat model writes
 
 from __future__ import annotations
 
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -15,7 +12,7 @@ from briefing_bot.app import create_app
 from briefing_bot.config import Settings
 from briefing_bot.generation import ChatGenerator
 from briefing_bot.pipeline import Pipeline
-from conftest import FAKE_CALIBRATION, FakeEmbedder, free_port, write_knowledge
+from conftest import FAKE_CALIBRATION, FakeEmbedder, serving_app, write_knowledge
 from test_browser import CHROMIUM, SHOTS, browser  # noqa: F401 - the browser fixture
 from test_generation import ScriptedChatModel, passage_number
 
@@ -36,27 +33,14 @@ def script(prompt: str) -> str:
 
 @pytest.fixture(scope="module")
 def bot(tmp_path_factory):
-    import uvicorn
-
     tmp = tmp_path_factory.mktemp("generated")
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION, llm_min_similarity=0.5,
                         rate_limit_burst=100, rate_limit_per_minute=600, answer_cache=False)
     model = ScriptedChatModel(script=script, delay=0.12)
     app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder(), generator=ChatGenerator(model, 30)))
-    port = free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/api/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    server.should_exit = True
+    with serving_app(app, seconds=60) as url:
+        yield url
 
 
 def test_the_widget_shows_validated_sentences_as_they_are_written(bot, browser):  # noqa: F811

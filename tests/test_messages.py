@@ -186,37 +186,16 @@ CHROMIUM = Path("/usr/bin/chromium")
 @pytest.fixture(scope="module")
 def served(tmp_path_factory):
     """The whole web application on a free local port (chat page and widget)."""
-    import socket
-    import threading
-    import time
-    import urllib.request
-
-    import uvicorn
-
     from briefing_bot.api import create_app
     from briefing_bot.config import Settings
     from briefing_bot.pipeline import Pipeline
-    from conftest import FAKE_CALIBRATION, FakeEmbedder, write_knowledge
+    from conftest import FAKE_CALIBRATION, FakeEmbedder, serving_app, write_knowledge
 
     tmp = tmp_path_factory.mktemp("served")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION)
-    server = uvicorn.Server(uvicorn.Config(create_app(settings, Pipeline(settings, embedder=FakeEmbedder())),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    threading.Thread(target=server.run, daemon=True).start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/api/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    server.should_exit = True
+    with serving_app(create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))) as url:
+        yield url
 
 
 @pytest.mark.slow
