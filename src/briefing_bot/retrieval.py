@@ -12,7 +12,7 @@ import numpy as np
 
 from .language import tokens
 from .snapshot import TableVectorStore, VectorTable
-from .store import ChromaStore, IndexInfo
+from .store import KINDS, ChromaStore, IndexInfo, build_passages
 from .types import Embedder, Hit, Passage
 
 RRF_K = 60
@@ -108,15 +108,16 @@ class Retriever:
         into memory (see snapshot.py)."""
         if self.lexical is not None:
             return
-        passages = self.store.passages(self.info.generation)
+        tables = {kind: self.store.table(self.info.generation, kind) for kind in KINDS}
+        passages = build_passages(tables["passages"].records(), tables["sentences"].records())
         self.passages = {p.passage_id: p for p in passages}
         self.versions = defaultdict(list)
         for p in passages:
             self.versions[p.group].append(p)
         self.lexical = LexicalIndex(passages)
-        self._vectorstore = TableVectorStore(self.store.table(self.info.generation, "passages"), self.embedder)
-        self._sentences = self.store.table(self.info.generation, "sentences")
-        self._faq = self.store.table(self.info.generation, "faq")
+        self._vectorstore = TableVectorStore(tables["passages"], self.embedder)
+        self._sentences = tables["sentences"]
+        self._faq = tables["faq"]
         rows: dict[str, list[int]] = defaultdict(list)
         for row, meta in enumerate(self._sentences.metadatas):
             rows[meta["passage_id"]].append(row)

@@ -37,6 +37,10 @@ class VectorTable:
     def __len__(self) -> int:
         return len(self.ids)
 
+    def records(self) -> Iterable[tuple[str, str, dict]]:
+        """(id, text, metadata) of every record."""
+        return zip(self.ids, self.documents, self.metadatas)
+
     def search(self, vector: Sequence[float], k: int, rows: np.ndarray | None = None) -> list[tuple[int, float]]:
         """The ``k`` rows most similar to ``vector`` (among ``rows`` if given), as (row, cosine),
         best first."""
@@ -44,7 +48,8 @@ class VectorTable:
         if not len(candidates) or k <= 0:
             return []
         query = np.asarray(vector, dtype=np.float32)
-        sims = self.matrix[candidates] @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        matrix = self.matrix if rows is None else self.matrix[rows]  # no copy of the whole table
+        sims = matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
         k = min(k, len(candidates))
         best = np.argpartition(-sims, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
         best = best[np.argsort(-sims[best], kind="stable")]

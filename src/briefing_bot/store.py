@@ -221,15 +221,7 @@ class ChromaStore:
 
     def passages(self, generation: str) -> list[Passage]:
         """Every passage of a generation, with its sentences."""
-        sentences: dict[str, list[Sentence]] = {}
-        for sid, text, meta in self._all(generation, "sentences"):
-            sentences.setdefault(meta["passage_id"], []).append(
-                Sentence(sid, meta["passage_id"], text, int(meta["start"]), int(meta["end"])))
-        passages = []
-        for pid, text, meta in self._all(generation, "passages"):
-            own = tuple(sorted(sentences.get(pid, []), key=lambda s: s.start))
-            passages.append(passage_from_record(pid, text, meta, own))
-        return sorted(passages, key=lambda p: (p.doc_id, p.index))
+        return build_passages(self._all(generation, "passages"), self._all(generation, "sentences"))
 
     def table(self, generation: str, kind: str) -> VectorTable:
         """One collection of a generation copied into memory, vectors included."""
@@ -277,6 +269,19 @@ def sentence_metadata(passage: Passage, sentence: Sentence) -> dict:
     """A sentence's metadata as Chroma stores it."""
     return {"passage_id": passage.passage_id, "start": sentence.start, "end": sentence.end,
             "language": passage.language, "group": passage.group}
+
+
+def build_passages(passages: Iterable[tuple[str, str, dict]], sentences: Iterable[tuple[str, str, dict]]
+                   ) -> list[Passage]:
+    """Passages with their sentences, from the (id, text, metadata) records of a generation's
+    passages and sentences collections."""
+    own: dict[str, list[Sentence]] = {}
+    for sid, text, meta in sentences:
+        own.setdefault(meta["passage_id"], []).append(
+            Sentence(sid, meta["passage_id"], text, int(meta["start"]), int(meta["end"])))
+    built = [passage_from_record(pid, text, meta, tuple(sorted(own.get(pid, []), key=lambda s: s.start)))
+             for pid, text, meta in passages]
+    return sorted(built, key=lambda p: (p.doc_id, p.index))
 
 
 def passage_from_record(passage_id: str, text: str, meta: dict, sentences: tuple[Sentence, ...]) -> Passage:
