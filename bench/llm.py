@@ -24,7 +24,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import statistics
 import sys
 import time
@@ -37,6 +36,11 @@ sys.path.insert(0, str(ROOT / "src"))
 
 from briefing_bot.knowledge import load_knowledge  # noqa: E402
 from briefing_bot.llm_server import LLMServer, temporary_log  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "bench" / "drills"))
+from latency import machine  # noqa: E402
+from support import peak_rss_mb  # noqa: E402
 
 INSTRUCTIONS = ("You are the press office's briefing assistant for the UN Convention against Cybercrime. "
                 "Answer the journalist's question in the language of the question, in two or three "
@@ -111,29 +115,6 @@ def streamed(url: str, messages: list[dict], max_tokens: int) -> dict:
             "decode_s": ended - first, "total": ended - began, "text": "".join(text)}
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        memory = int(Path("/proc/meminfo").read_text().split()[1]) / 2**20
-    except (OSError, ValueError, IndexError):
-        memory = 0.0
-    return f"{cpu}, {os.cpu_count()} cores, {memory:.0f} GiB, {platform.python_version()}"
-
-
-def vmhwm(pid: int) -> int | None:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-    except (OSError, ValueError, IndexError):
-        return None
-    return None
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--url", help="an OpenAI-compatible server already running (base URL, .../v1)")
@@ -169,7 +150,7 @@ def main() -> None:
             rows.append(result)
             print(f"  {question[:50]}: {result['prompt_tokens']} + {result['output_tokens']} tokens, "
                   f"{result['total']:.1f} s", file=sys.stderr)
-        peak = vmhwm(pid) if pid else None
+        peak = peak_rss_mb(pid) if pid else None
     finally:
         if server is not None:
             server.stop()
@@ -180,7 +161,7 @@ def main() -> None:
     print(f"\nMachine: {machine()}; load average (1 min) at the end: {os.getloadavg()[0]:.1f}")
     print(f"Server: {url}" + (f", started (process to first answer of GET /v1/models) in {started:.1f} s"
                              if started is not None else "")
-          + (f"; peak RSS {peak / 1e9:.2f} GB" if peak else "") + f"; warm-up answer {warm['total']:.1f} s\n")
+          + (f"; peak RSS {peak * 2**20 / 1e9:.2f} GB" if peak else "") + f"; warm-up answer {warm['total']:.1f} s\n")
     print("| prompt | passages | prompt tokens | time to first token | prompt tok/s | output tokens "
           "| decode tok/s | seconds per answer |")
     print("|---|---|---|---|---|---|---|---|")
