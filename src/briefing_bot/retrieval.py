@@ -4,8 +4,7 @@ fused by reciprocal rank, with the translations of one passage counted once."""
 from __future__ import annotations
 
 import json
-import math
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -20,45 +19,42 @@ FAQ_NEIGHBOURS = 8  # FAQ questions consulted per question
 
 
 class LexicalIndex:
-    """BM25 over passages, one index per language: words only match words of the same language."""
+    """BM25 (``bm25s``, Lucene's formula) over passages, one index per language: words only match
+    words of the same language."""
 
     def __init__(self, passages: list[Passage], k1: float = 1.2, b: float = 0.75) -> None:
-        self.k1, self.b = k1, b
-        self.docs: dict[str, list[tuple[str, Counter, int]]] = defaultdict(list)
-        self.df: dict[str, Counter] = defaultdict(Counter)
+        import bm25s
+
+        by_language: dict[str, list[Passage]] = defaultdict(list)
         for p in passages:
-            terms = Counter(tokens(p.text, p.language))
-            self.docs[p.language].append((p.passage_id, terms, sum(terms.values())))
-            self.df[p.language].update(terms.keys())
-        self.avg = {lang: (sum(n for _, _, n in docs) / len(docs)) or 1.0 for lang, docs in self.docs.items()}
+            by_language[p.language].append(p)
+        self.ids = {lang: [p.passage_id for p in docs] for lang, docs in by_language.items()}
+        self.vocabulary: dict[str, set[str]] = {}
+        self.indexes = {}
+        for lang, docs in by_language.items():
+            corpus = [tokens(p.text, lang) for p in docs]
+            self.vocabulary[lang] = {t for terms in corpus for t in terms}
+            index = bm25s.BM25(k1=k1, b=b, method="lucene")
+            index.index(corpus, show_progress=False)
+            self.indexes[lang] = index
 
     def unknown(self, text: str, language: str) -> float | None:
         """The share of ``text``'s words that no passage in ``language`` uses (None: no passages
         in that language, or no words)."""
         terms = set(tokens(text, language))
-        if language not in self.docs or not terms:
+        if language not in self.vocabulary or not terms:
             return None
-        return sum(1 for t in terms if not self.df[language][t]) / len(terms)
+        return sum(1 for t in terms if t not in self.vocabulary[language]) / len(terms)
 
     def search(self, text: str, language: str, k: int) -> list[tuple[str, float]]:
         """The best ``k`` passages in ``language`` for ``text``, with their BM25 scores."""
-        docs = self.docs.get(language)
-        if not docs:
+        index = self.indexes.get(language)
+        query = [t for t in dict.fromkeys(tokens(text, language)) if t in self.vocabulary.get(language, ())]
+        if index is None or not query:
             return []
-        query = set(tokens(text, language))
-        n = len(docs)
-        idf = {t: math.log(1 + (n - self.df[language][t] + 0.5) / (self.df[language][t] + 0.5))
-               for t in query if self.df[language][t]}
-        scored = []
-        for pid, terms, length in docs:
-            score = 0.0
-            for t, w in idf.items():
-                f = terms.get(t)
-                if f:
-                    score += w * f * (self.k1 + 1) / (f + self.k1 * (1 - self.b + self.b * length / self.avg[language]))
-            if score > 0:
-                scored.append((pid, score))
-        return sorted(scored, key=lambda x: -x[1])[:k]
+        scores = index.get_scores(query)
+        best = np.argsort(-scores, kind="stable")[:k]
+        return [(self.ids[language][i], float(scores[i])) for i in best if scores[i] > 0]
 
 
 @dataclass(frozen=True)
