@@ -485,3 +485,26 @@ def test_a_benchmark_can_revalidate_any_text_without_an_llm(llm_settings):
     assert problem == "" and checked[0].similarity >= 0.5
     assert grounds.check("It was held on 27 October [1].", listed, "en")[1] == \
         "sentence 1 states 27, which its passages do not"
+
+
+def test_questions_beyond_the_llm_slots_get_the_extractive_answer_at_once(llm_settings):
+    started, release = threading.Event(), threading.Event()
+
+    def slow(prompt: str) -> str:
+        started.set()
+        release.wait(10)
+        return VALID(prompt)
+
+    model = ScriptedChatModel(script=slow)
+    pipeline = Pipeline(llm_settings, embedder=FakeEmbedder(),
+                        generator=ChatGenerator(model, timeout=10, concurrency=1))
+    first: list[Answer] = []
+    worker = threading.Thread(target=lambda: first.append(pipeline.ask(CEREMONY)))
+    worker.start()
+    assert started.wait(10)
+    busy = pipeline.ask(CEREMONY)  # the one slot is taken: no waiting
+    assert busy.mode == "extractive" and busy.fallback_reason == "llm_busy" and busy.answered
+    release.set()
+    worker.join(10)
+    assert first[0].mode == "generated"
+    assert pipeline.ask(CEREMONY).mode == "generated"  # the slot was given back

@@ -76,6 +76,8 @@ class Settings(BaseSettings):
                                           "logged or shown)")
     llm_timeout_seconds: float = Field(20.0, gt=0, description="a generated answer not finished by then falls "
                                        "back to the extractive one (reason llm_timeout)")
+    llm_concurrency: int = Field(2, ge=1, le=64, description="generated answers written at once per process; a "
+                                 "question beyond them gets its extractive answer at once (reason llm_busy)")
     llm_max_tokens: int = Field(300, ge=16, description="longest generated answer, in tokens")
     llm_min_similarity: float = Field(0.0, ge=0.0, le=1.0, description="a generated sentence whose similarity "
                                       "to its cited passage is below this fails validation; 0 = the cut-off "

@@ -49,6 +49,12 @@ class LLMUnavailable(LLMError):
     reason = "llm_unreachable"
 
 
+class LLMBusy(LLMError):
+    """Every slot for generated answers is taken (``llm_concurrency``); the answer stays extractive."""
+
+    reason = "llm_busy"
+
+
 class LLMTimeout(LLMError):
     """The LLM server did not finish the answer within ``llm_timeout_seconds``."""
 

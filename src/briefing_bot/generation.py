@@ -11,6 +11,7 @@ otherwise the extractive answer is, with ``fallback_reason`` saying why.
 from __future__ import annotations
 
 import html
+import threading
 import time
 from dataclasses import dataclass, replace
 from typing import Callable, Iterator, Sequence
@@ -19,7 +20,7 @@ from babel import Locale
 
 from .answer import citation
 from .config import Settings
-from .errors import LLMError, LLMTimeout, LLMUnavailable
+from .errors import LLMBusy, LLMError, LLMTimeout, LLMUnavailable
 from .types import Answer, Citation, Conflict, Generator, Passage, Turn
 from .validation import Checked, Grounds, split_sentences
 
@@ -65,13 +66,24 @@ def build_messages(question: str, language: str, history: Sequence[Turn], passag
 
 class ChatGenerator:
     """A ``Generator`` over a LangChain chat model (``ChatOpenAI``, or a fake in tests): streams
-    the reply's text, within ``timeout`` seconds for the whole reply, and raises ``LLMError``s."""
+    the reply's text, within ``timeout`` seconds for the whole reply, at most ``concurrency``
+    replies at once (one more raises ``LLMBusy`` rather than queue behind them), and raises
+    ``LLMError``s."""
 
-    def __init__(self, chat_model, timeout: float) -> None:
+    def __init__(self, chat_model, timeout: float, concurrency: int = 2) -> None:
         self.chat_model = chat_model
         self.timeout = timeout
+        self.slots = threading.BoundedSemaphore(concurrency)
 
     def stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
+        if not self.slots.acquire(blocking=False):
+            raise LLMBusy("Every slot for generated answers is taken.")
+        try:
+            yield from self._stream(messages)
+        finally:
+            self.slots.release()
+
+    def _stream(self, messages: Sequence[tuple[str, str]]) -> Iterator[str]:
         deadline = time.monotonic() + self.timeout
         try:
             for chunk in self.chat_model.stream(list(messages)):
@@ -109,7 +121,7 @@ def make_generator(settings: Settings) -> ChatGenerator | None:
     model = ChatOpenAI(base_url=settings.llm_url, model=settings.llm_model, api_key=key,
                        timeout=settings.llm_timeout_seconds, max_retries=0, temperature=0.0,
                        max_tokens=settings.llm_max_tokens)
-    return ChatGenerator(model, settings.llm_timeout_seconds)
+    return ChatGenerator(model, settings.llm_timeout_seconds, settings.llm_concurrency)
 
 
 # --- the stream of a generated answer ----------------------------------------------------------------

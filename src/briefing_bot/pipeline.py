@@ -41,7 +41,7 @@ ANAPHORA = {
 _ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
 
 # Fallback reasons of a passing failure (the LLM server down or slow): such answers are not cached.
-TRANSIENT = ("llm_unreachable", "llm_timeout", "llm_error")
+TRANSIENT = ("llm_unreachable", "llm_timeout", "llm_error", "llm_busy")
 
 # A long-running server calls ``Pipeline.refresh(every=REFRESH_SECONDS)`` before answering, so an
 # ingest is live in it within this many seconds (the README's documented delay).
