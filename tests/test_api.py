@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import logging
 import sqlite3
+import sys
 import threading
 import time
 
@@ -511,6 +512,20 @@ def test_one_json_log_line_per_request(client, caplog):
     assert ask["latency_ms"] > 0 and "question" not in ask  # no question text unless the operator opts in
     assert health["route"] == "/api/health" and "answered" not in health
     assert all("client" not in line and "testclient" not in json.dumps(line) for line in lines)  # no addresses
+
+
+def test_a_log_line_is_utc_time_lower_case_level_logger_message_then_extras():
+    record = logging.makeLogRecord({"name": "briefing_bot", "levelname": "WARNING", "levelno": logging.WARNING,
+                                    "msg": "%s is down", "args": ("cache",), "created": 0.5, "msecs": 500.0,
+                                    "event": "answer_cache_failed"})
+    assert JSONFormatter().format(record) == ('{"time": "1970-01-01T00:00:00.500Z", "level": "warning", '
+                                              '"logger": "briefing_bot", "message": "cache is down", '
+                                              '"event": "answer_cache_failed"}')
+    try:
+        raise RuntimeError("boom")
+    except RuntimeError:
+        record.exc_info = sys.exc_info()
+    assert "RuntimeError: boom" in json.loads(JSONFormatter().format(record))["exception"]
 
 
 def test_question_text_is_logged_only_when_the_operator_opts_in(settings, tmp_path, caplog):

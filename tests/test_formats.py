@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from briefing_bot.formats import read_file
 from briefing_bot.knowledge import load_knowledge
 from briefing_bot.pipeline import Pipeline
 from conftest import FakeEmbedder, write_knowledge
@@ -51,6 +52,20 @@ def test_html_passages_sections_captions_and_metadata(tmp_path):
         ("The cyber week exhibition opens in the Hanoi museum on 21 October 2025 & runs for five days.", "text", "Cyber week"),
         ("Visitors at the cyber week exhibition.", "caption", "Cyber week"),
     ]
+
+
+def test_html_innermost_blocks_in_reading_order_without_skipped_elements(tmp_path):
+    (tmp_path / "page.html").write_text(
+        "<header><h1>Site name</h1></header><h1>Top</h1><div>loose text</div>"
+        "<ul><li>Intro<ul><li>Nested item</li></ul>tail</li></ul>"
+        "<p>A <b>bold</b><nav>menu</nav>\n   word<script>var p = '<p>no</p>';</script></p>"
+        "<table><tr><th>Head</th><td>Cell</td><td>Cell</td></tr></table><footer><p>Copyright</p></footer>",
+        encoding="utf-8")
+    meta, blocks = read_file(tmp_path / "page.html")
+    assert meta == {"kind": "web page"}
+    assert [(b.text, b.section) for b in blocks] == [
+        ("Intro", "Top"), ("Nested item", "Top"), ("tail", "Top"), ("A bold word", "Top"),
+        ("Head", "Top"), ("Cell", "Top"), ("Cell", "Top")]
 
 
 def test_pdf_text_and_metadata_with_a_sidecar(tmp_path):

@@ -7,10 +7,10 @@ format can also come from a sidecar ``<file name>.yaml`` (e.g. ``report.pdf.yaml
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from pathlib import Path
 
 import yaml
+from bs4 import BeautifulSoup, Tag
 
 from .chunking import Block, split_blocks, split_sentences
 from .errors import KnowledgeError
@@ -66,82 +66,56 @@ def _front_matter(text: str, path: Path) -> tuple[dict, str]:
     return _yaml_mapping(parts[0][3:], path), body
 
 
-class _HtmlBlocks(HTMLParser):
-    BLOCKS = {"p", "li", "blockquote", "figcaption", "dd", "dt", "td", "th", "pre"}
-    HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-    SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "head"}
-
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.meta: dict = {}
-        self.blocks: list[Block] = []
-        self.section = ""
-        self.skip = 0
-        self.buffer: list[str] | None = None
-        self.kind = "text"
-        self.in_title = False
-        self.title = ""
-
-    def handle_starttag(self, tag, attrs):
-        a = {k: v or "" for k, v in attrs}
-        if tag == "html" and a.get("lang"):
-            self.meta.setdefault("language", a["lang"].split("-")[0].lower())
-        if tag == "meta":
-            key = (a.get("name") or a.get("property") or "").lower()
-            target = {"author": "publisher", "publisher": "publisher", "og:site_name": "publisher",
-                      "date": "published", "article:published_time": "published", "dc.date": "published",
-                      "description": None, "og:url": "url", "og:title": "title"}.get(key)
-            if target and a.get("content"):
-                self.meta.setdefault(target, a["content"].strip()[:10] if target == "published" else a["content"].strip())
-        if tag == "link" and a.get("rel") == "canonical" and a.get("href"):
-            self.meta.setdefault("url", a["href"])
-        if tag == "title":
-            self.in_title = True
-        if tag in self.SKIP:
-            self.skip += 1
-        elif not self.skip and (tag in self.BLOCKS or tag in self.HEADINGS):
-            self._flush()
-            self.buffer = []
-            self.kind = "caption" if tag == "figcaption" else ("heading" if tag in self.HEADINGS else "text")
-
-    def handle_endtag(self, tag):
-        if tag == "title":
-            self.in_title = False
-        if tag in self.SKIP and self.skip:
-            self.skip -= 1
-        elif tag in self.BLOCKS or tag in self.HEADINGS:
-            self._flush()
-
-    def handle_data(self, data):
-        if self.in_title:
-            self.title += data
-        elif not self.skip and self.buffer is not None:
-            self.buffer.append(data)
-
-    def _flush(self) -> None:
-        if self.buffer is None:
-            return
-        text = re.sub(r"\s+", " ", "".join(self.buffer)).strip()
-        self.buffer = None
-        if not text:
-            return
-        if self.kind == "heading":
-            self.section = text
-        else:
-            self.blocks.append(Block(text=text, section=self.section,
-                                     attributes={"kind": [self.kind]} if self.kind != "text" else {}))
+_HTML_BLOCKS = {"p", "li", "blockquote", "figcaption", "dd", "dt", "td", "th", "pre"}
+_HTML_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_HTML_SKIP = {"script", "style", "nav", "header", "footer", "noscript", "template", "svg", "head"}
+_HTML_META = {"author": "publisher", "publisher": "publisher", "og:site_name": "publisher", "date": "published",
+              "article:published_time": "published", "dc.date": "published", "og:url": "url", "og:title": "title"}
 
 
 def _read_html(text: str) -> tuple[dict, list[Block]]:
-    parser = _HtmlBlocks()
-    parser.feed(text)
-    parser.close()
-    parser._flush()
-    meta = dict(parser.meta)
-    if parser.title.strip():
-        meta.setdefault("title", re.sub(r"\s+", " ", parser.title).strip())
+    """Metadata from ``lang``, meta tags, the canonical link, then ``<title>`` (the first of each wins), and a
+    passage for each run of text in the innermost block element holding it; headings name the section."""
+    soup = BeautifulSoup(text, "html.parser")
+    meta: dict = {}
+    html = soup.find("html")
+    if html and html.get("lang"):
+        meta["language"] = html["lang"].split("-")[0].lower()
+    for tag in soup.find_all(["meta", "link"]):
+        if tag.name == "link":
+            target, value = ("url" if "canonical" in tag.get("rel", ()) else None), tag.get("href", "")
+        else:
+            target = _HTML_META.get((tag.get("name") or tag.get("property") or "").lower())
+            value = tag.get("content", "").strip()
+        if target and value:
+            meta.setdefault(target, value[:10] if target == "published" else value)
+    title = re.sub(r"\s+", " ", soup.title.get_text()).strip() if soup.title else ""
+    if title:
+        meta.setdefault("title", title)
     meta.setdefault("kind", "web page")
-    return meta, parser.blocks
+
+    for tag in soup.find_all(_HTML_SKIP):
+        tag.extract()
+    runs: list[tuple[Tag, list[str]]] = []
+    for string in soup.strings:
+        holder = next((tag for tag in string.parents if tag.name in _HTML_BLOCKS or tag.name in _HTML_HEADINGS), None)
+        if holder is None:
+            continue
+        if runs and runs[-1][0] is holder:
+            runs[-1][1].append(string)
+        else:
+            runs.append((holder, [string]))
+    blocks, section = [], ""
+    for holder, strings in runs:
+        text = re.sub(r"\s+", " ", "".join(strings)).strip()
+        if not text:
+            continue
+        if holder.name in _HTML_HEADINGS:
+            section = text
+        else:
+            blocks.append(Block(text=text, section=section,
+                                attributes={"kind": ["caption"]} if holder.name == "figcaption" else {}))
+    return meta, blocks
 
 
 def _read_pdf(path: Path) -> tuple[dict, list[Block]]:

@@ -1,4 +1,4 @@
-"""Structured logs: one JSON object a line on standard error (stdlib ``logging``).
+"""Structured logs: one JSON object a line on standard error (stdlib ``logging``, python-json-logger).
 
 ``briefing_bot.access`` has one line per HTTP request and one per question asked through the chat
 page (``request`` lines: id, route, method, status, latency, and for questions language,
@@ -9,28 +9,33 @@ No line carries a client address.
 
 from __future__ import annotations
 
-import json
 import logging
 import sys
 import time
 
+from pythonjsonlogger.json import JsonFormatter
+
 ACCESS = logging.getLogger("briefing_bot.access")
 EVENTS = logging.getLogger("briefing_bot")
 
-_STANDARD = set(vars(logging.makeLogRecord({}))) | {"message", "asctime", "taskName"}
 
+class JSONFormatter(JsonFormatter):
+    """A record as one JSON line: time, level, logger, message, then the record's extra fields
+    (python-json-logger), and ``exception`` when there is one."""
 
-class JSONFormatter(logging.Formatter):
-    """A record as one JSON line: time, level, logger, message, then the record's extra fields."""
+    # python-json-logger takes the time from logging.Formatter, whose only UTC/millisecond switches are these
+    converter = time.gmtime
+    default_time_format = "%Y-%m-%dT%H:%M:%S"
+    default_msec_format = "%s.%03dZ"
 
-    def format(self, record: logging.LogRecord) -> str:
-        line = {"time": time.strftime("%Y-%m-%dT%H:%M:%S", time.gmtime(record.created))
-                + f".{int(record.msecs):03d}Z", "level": record.levelname.lower(), "logger": record.name,
-                "message": record.getMessage()}
-        line.update({k: v for k, v in vars(record).items() if k not in _STANDARD and not k.startswith("_")})
-        if record.exc_info:
-            line["exception"] = self.formatException(record.exc_info)
-        return json.dumps(line, ensure_ascii=True, default=str)
+    def __init__(self) -> None:
+        super().__init__(["asctime", "levelname", "name", "message"], json_default=str,
+                         rename_fields={"asctime": "time", "levelname": "level", "name": "logger",
+                                        "exc_info": "exception"})
+
+    def process_log_record(self, log_data: dict) -> dict:
+        log_data["level"] = log_data["level"].lower()  # the library has no option to lower-case the level
+        return log_data
 
 
 def configure(level: str = "INFO") -> None:
