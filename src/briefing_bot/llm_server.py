@@ -203,18 +203,6 @@ class LLMServer:
             return ""
         return " Its last lines:\n" + "\n".join(tail)
 
-    def peak_memory_bytes(self) -> int | None:
-        """The server process's peak resident set (VmHWM), while it runs (Linux)."""
-        if self.process is None:
-            return None
-        try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith("VmHWM:"):
-                    return int(line.split()[1]) * 1024
-        except (OSError, ValueError, IndexError):
-            return None
-        return None
-
     def wait(self) -> int:
         """Wait for the server to exit; return its status."""
         assert self.process is not None
