@@ -272,6 +272,21 @@ def test_corrupt_graph_weights_are_refused_at_load(tmp_path, monkeypatch):
         embedder.embed_query("hanoi")
 
 
+def test_a_verified_graph_is_hashed_again_only_when_its_files_change(tmp_path, monkeypatch):
+    target = provisioned(tmp_path, monkeypatch)
+    entry = models.onnx_graph(target)
+    hashed, sha256_file = [], models.sha256_file
+    monkeypatch.setattr(models, "sha256_file", lambda path: hashed.append(Path(path).name) or sha256_file(path))
+    assert models.graph_mismatch(target, entry) is None and hashed == ["model.onnx", "model.onnx.data"]
+    assert models.graph_mismatch(target, entry) is None and len(hashed) == 2  # stamped when they matched
+    hashed.clear()
+    weights = target / "onnx" / "model.onnx.data"
+    stat = weights.stat()
+    os.utime(weights, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # touched: read again, then stamped
+    assert models.graph_mismatch(target, entry) is None and hashed == ["model.onnx.data"]
+    assert models.graph_mismatch(target, entry) is None and hashed == ["model.onnx.data"]
+
+
 def test_runtime_setting_picks_the_embedder(tmp_path, monkeypatch):
     def pick(**settings):
         return make_embedder(Settings(models_dir=tmp_path / "models", model="default", **settings))

@@ -50,3 +50,38 @@ def test_warm_up_keeps_numpy_blas_to_one_thread(pipeline):
 
     pipeline.warm_up()
     assert {pool["num_threads"] for pool in threadpool_info() if pool["user_api"] == "blas"} == {1}
+
+
+def test_the_copy_is_kept_on_disk_and_read_from_there_at_the_next_start(pipeline, settings, monkeypatch):
+    from briefing_bot.store import KINDS
+
+    pipeline.warm_up()
+    generation = pipeline.index.generation
+    store = ChromaStore(settings)
+    assert sorted(p.name for p in (store.snapshots / generation).iterdir()) == sorted(
+        f"{kind}.{ext}" for kind in KINDS for ext in ("json", "npy"))
+    first = {kind: pipeline.answerer.retriever.store.table(generation, kind) for kind in KINDS}
+
+    def no_chroma(self, *args, **kwargs):
+        raise AssertionError("the copy was read from Chroma")
+
+    monkeypatch.setattr(Collection, "get", no_chroma)
+    for kind in KINDS:
+        again = store.table(generation, kind)
+        assert isinstance(again.matrix, np.memmap) and again.ids == first[kind].ids
+        assert again.metadatas == first[kind].metadatas and np.array_equal(again.matrix, first[kind].matrix)
+    monkeypatch.undo()
+    (store.snapshots / generation / "faq.npy").write_bytes(b"damaged")  # read from Chroma again, rewritten
+    assert store.table(generation, "faq").ids == first["faq"].ids
+    assert VectorTable.load(store.snapshots / generation, "faq").ids == first["faq"].ids
+
+
+def test_the_copy_of_a_dropped_generation_is_removed(pipeline, settings):
+    pipeline.warm_up()
+    old = pipeline.index.generation
+    (settings.knowledge_dir / "extra.en.md").write_text("---\ntitle: Extra\npublisher: Test\n---\n\nA new passage.\n",
+                                                         encoding="utf-8")
+    pipeline.ingest()
+    pipeline.store.drop_generation(old)
+    assert not (pipeline.store.snapshots / old).exists()
+    assert (pipeline.store.snapshots / pipeline.index.generation).is_dir()

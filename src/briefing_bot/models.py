@@ -517,12 +517,36 @@ def onnx_graphs(folder: Path) -> dict[str, dict]:
     return found
 
 
+VERIFIED = "verified.json"  # in ONNX_DIR: file -> [size, mtime_ns, sha256] when it last matched
+
+
 def graph_mismatch(folder: Path, entry: dict) -> Path | None:
-    """The first file of a graph entry whose sha256 differs from the recorded one (None: all match)."""
+    """The first file of a graph entry whose sha256 differs from the recorded one (None: all match).
+    A file that still has the size and modification time it had when it last matched (``VERIFIED``)
+    is not read again: hashing the 1.2 GB of weights took 2-4 s of every start."""
+    stamps_path = Path(folder) / ONNX_DIR / VERIFIED
+    try:
+        stamps = json.loads(stamps_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        stamps = {}
+    stamps = stamps if isinstance(stamps, dict) else {}
+    changed = False
     for f in graph_files(entry):
         path = Path(folder) / f["file"]
+        stat = path.stat()
+        stamp = [stat.st_size, stat.st_mtime_ns, f["sha256"]]
+        if stamps.get(f["file"]) == stamp:
+            continue
         if sha256_file(path) != f["sha256"]:
             return path
+        stamps[f["file"]], changed = stamp, True
+    if changed:
+        try:
+            partial = stamps_path.with_suffix(f".{os.getpid()}.tmp")
+            partial.write_text(json.dumps(stamps), encoding="utf-8")
+            os.replace(partial, stamps_path)
+        except OSError:
+            pass  # a read-only folder: the files are hashed at every load
     return None
 
 

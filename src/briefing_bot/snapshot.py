@@ -3,11 +3,16 @@ millisecond, instead of a round trip to Chroma (3-9 ms a query here, more from a
 
 Chroma stays the index of record (ingests write there, replicas share it); a generation is never
 modified once active, so its copy never goes stale: a server loads the copy when it switches to a
-generation. ``TableVectorStore`` exposes a copy as a read-only LangChain vector store."""
+generation, and keeps it on disk (``save``/``load``: the vectors as a memory-mapped .npy file), so
+that the next start reads it in milliseconds instead of seconds from Chroma. ``TableVectorStore``
+exposes a copy as a read-only LangChain vector store."""
 
 from __future__ import annotations
 
+import json
+import os
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Iterable, Sequence
 
 import numpy as np
@@ -36,6 +41,31 @@ class VectorTable:
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def save(self, folder: Path, name: str) -> None:
+        """Write the table as ``folder/name.npy`` (vectors) and ``name.json`` (the rest), each file
+        replaced whole (a reader never sees half a file)."""
+        folder.mkdir(parents=True, exist_ok=True)
+        suffix = f".{os.getpid()}.tmp"
+        with open(folder / f"{name}.npy{suffix}", "wb") as handle:
+            np.save(handle, self.matrix)
+        (folder / f"{name}.json{suffix}").write_text(json.dumps(
+            {"ids": self.ids, "documents": self.documents, "metadatas": self.metadatas}, ensure_ascii=False),
+            encoding="utf-8")
+        for ext in ("npy", "json"):
+            os.replace(folder / f"{name}.{ext}{suffix}", folder / f"{name}.{ext}")
+
+    @classmethod
+    def load(cls, folder: Path, name: str) -> VectorTable:
+        """A table written by ``save``, its vectors memory-mapped. Raises OSError or ValueError
+        when the files are missing or do not fit together."""
+        matrix = np.load(folder / f"{name}.npy", mmap_mode="r", allow_pickle=False)
+        rest = json.loads((folder / f"{name}.json").read_text(encoding="utf-8"))
+        ids, documents, metadatas = (tuple(rest[k]) for k in ("ids", "documents", "metadatas"))
+        if matrix.ndim != 2 or matrix.dtype != np.float32 or not len(ids) == len(documents) == len(metadatas) \
+                == matrix.shape[0]:
+            raise ValueError(f"the snapshot {folder / name} is inconsistent")
+        return cls(ids, matrix, documents, metadatas)
 
     def records(self) -> Iterable[tuple[str, str, dict]]:
         """(id, text, metadata) of every record."""

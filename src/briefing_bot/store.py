@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 import time
 import uuid
 from dataclasses import asdict, dataclass
@@ -53,6 +54,7 @@ class ChromaStore:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self.prefix = settings.collection_prefix
+        self.snapshots = settings.chroma_dir.with_name(settings.chroma_dir.name + ".snapshots")  # see table()
         self._client = None
 
     @property
@@ -170,6 +172,7 @@ class ChromaStore:
             except Exception as exc:
                 if not _missing(exc):
                     raise
+        shutil.rmtree(self.snapshots / generation, ignore_errors=True)
 
     # --- generations ------------------------------------------------------------------------
 
@@ -224,10 +227,27 @@ class ChromaStore:
         return build_passages(self._all(generation, "passages"), self._all(generation, "sentences"))
 
     def table(self, generation: str, kind: str) -> VectorTable:
-        """One collection of a generation copied into memory, vectors included."""
-        return VectorTable.build((record_id, vector, text, meta) for got in self._pages(
+        """One collection of a generation copied into memory, vectors included. The copy is kept
+        in ``snapshots/<generation>`` beside the local index (generations never change), read from
+        there when it is, else from Chroma and then written there; snapshots of generations that
+        are gone are removed then."""
+        folder = self.snapshots / generation
+        try:
+            return VectorTable.load(folder, kind)
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # none yet, or damaged: read from Chroma again
+        table = VectorTable.build((record_id, vector, text, meta) for got in self._pages(
             generation, kind, ("embeddings", "documents", "metadatas"))
             for record_id, vector, text, meta in zip(got["ids"], got["embeddings"], got["documents"], got["metadatas"]))
+        try:
+            table.save(folder, kind)
+            existing = set(self.generations())
+            for old in self.snapshots.iterdir():
+                if old.name not in existing:
+                    shutil.rmtree(old, ignore_errors=True)
+        except OSError:
+            pass  # a read-only folder: the copy comes from Chroma at each start
+        return table
 
     def _all(self, generation: str, kind: str, include: tuple | list = ("documents", "metadatas")
              ) -> Iterator[tuple[str, str | None, dict | None]]:
