@@ -110,3 +110,21 @@ def test_candidates_say_whether_a_sentence_states_what_the_question_asks_was_don
     force = next(dict(zip(FEATURES, c.features)) for c in answerer.candidates(question, retrieval, question, "en")
                  if "instrument of ratification" in c.sentence.text)
     assert (force["predicate"], force["predicate_other"]) == (0.0, 1.0)
+
+
+def test_the_judge_weighs_lexical_evidence_and_how_far_the_best_passage_stands_out(pipeline):
+    """The question-level features carry the best candidate's shared words, BM25 and predicates, and
+    the retrieval's standout, which is larger for a question about one passage than for an unrelated one."""
+    from briefing_bot.selection import FEATURES, QUESTION_FEATURES, question_row
+
+    pipeline.warm_up()
+    retriever = pipeline.answerer.retriever
+    on_topic = retriever.retrieve("Who presides over the signing ceremony?", "Who presides over the signing ceremony?", "en")
+    unrelated = retriever.retrieve("pizza with mozzarella", "pizza with mozzarella", "en")
+    assert on_topic.standout > unrelated.standout and on_topic.standout > 1.0
+    top = tuple(i / 100 for i in range(len(FEATURES)))
+    row = dict(zip(QUESTION_FEATURES, question_row([(0.9, top)], 0.25, on_topic.standout)))
+    at = dict(zip(FEATURES, top))
+    assert row["standout"] == on_topic.standout
+    assert [row[n] for n in ("lexical", "bm25", "predicate", "predicate_other")] == \
+        [at[n] for n in ("lexical", "bm25", "predicate", "predicate_other")]

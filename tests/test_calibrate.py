@@ -97,7 +97,7 @@ def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(
     strict = replace(selector.judges["lexical"], min_answerable=0.99, well_supported=0.0)
     selector = replace(selector, judges={"lexical": selector.judges["lexical"], "cross_lingual": strict})
     ranked = [(0.9, (0.8,) * len(FEATURES))]
-    lexical, cross = selector.judge(ranked, 0.0), selector.judge(ranked, None)
+    lexical, cross = selector.judge(ranked, 0.0, 2.0), selector.judge(ranked, None, 2.0)
     assert lexical.min_answerable == selector.judges["lexical"].min_answerable
     assert (cross.min_answerable, cross.supported) == (0.99, "well")
     assert cross.answerable == lexical.answerable  # the same fitted model here, another threshold

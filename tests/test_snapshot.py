@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from chromadb.api.models.Collection import Collection
 
 from briefing_bot.snapshot import TableVectorStore, VectorTable
@@ -21,6 +22,18 @@ def test_search_is_exact_cosine_best_first_and_respects_rows():
     assert all(a[1] >= b[1] for a, b in zip(got, got[1:])) and -1.0 <= got[-1][1] <= got[0][1] <= 1.0
     rows = np.array([3, 7, 11])
     assert sorted(row for row, _ in table.search(query, 10, rows)) == [3, 7, 11]
+
+
+def test_standout_is_the_best_cosine_above_the_mean_in_standard_deviations():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(40, 8))
+    table = VectorTable.build((f"id{i}", v, "", {}) for i, v in enumerate(vectors))
+    query = rng.normal(size=8)
+    sims = (vectors / np.linalg.norm(vectors, axis=1, keepdims=True)) @ (query / np.linalg.norm(query))
+    assert table.standout(query * 5) == pytest.approx((sims.max() - sims.mean()) / sims.std(), rel=1e-4)
+    # a question close to one row stands out more than one as close to every row
+    assert table.standout(vectors[3]) > table.standout(vectors.mean(axis=0)) > 0
+    assert VectorTable.build([("a", [1.0, 0.0], "", {})]).standout([1.0, 0.0]) == 0.0
 
 
 def test_vector_store_returns_documents_with_their_similarity(embedder):

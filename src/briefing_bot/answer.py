@@ -56,7 +56,8 @@ class Answerer:
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
-        verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words)
+        verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
+                                      retrieval.standout)
         if ranked and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
             best = ranked[0].score
             quotes = [q for q in ranked if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]

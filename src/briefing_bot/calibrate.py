@@ -70,6 +70,7 @@ class Asked:
 
     candidates: list[Candidate]
     unknown_words: float | None
+    standout: float
 
 
 def labelled_questions(knowledge_dir: Path, train: Path | None) -> list[Labelled]:
@@ -112,7 +113,8 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
     found = []
     for item, p, vector in zip(items, prepared, vectors):
         retrieval = answerer.retriever.retrieve(p.query, p.query, p.language, vector, item.exclude_faq)
-        found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language), retrieval.unknown_words))
+        found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language), retrieval.unknown_words,
+                           retrieval.standout))
     return found
 
 
@@ -219,7 +221,7 @@ def _question_row(candidate: Logistic, item: Labelled, asked: Asked) -> tuple[tu
         return (), False
     ranked = sorted(zip(candidate.probabilities([c.features for c in asked.candidates]), asked.candidates),
                     key=lambda x: -x[0])
-    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words),
+    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words, asked.standout),
             ranked[0][1].passage.group in item.gold)
 
 

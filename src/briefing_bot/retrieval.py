@@ -80,6 +80,8 @@ class Retrieval:
     unknown_words: float | None = None  # share of the question's words the knowledge never uses (None: no lexicon)
     faq_sentences: dict[tuple[str, int], float] = field(default_factory=dict)  # (group, sentence
     # position) -> similarity of the closest FAQ question whose answer points at that sentence
+    standout: float = 0.0  # how far the best passage similarity stands above the question's similarity to
+    # every passage, in standard deviations (comparable across languages and question lengths)
 
 
 class Retriever:
@@ -160,7 +162,7 @@ class Retriever:
                   for key, hits in members.items()]
         groups.sort(key=lambda g: -g.score)
         return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language),
-                         sentence_routes)
+                         sentence_routes, self._vectorstore.table.standout(vector))
 
     def _faq_routes(self, vector: list[float], exclude: frozenset[str]
                     ) -> tuple[float, dict[str, float], dict[tuple[str, int], float], tuple[tuple[str, str, float], ...]]:

@@ -3,7 +3,8 @@
 A first logistic model scores every candidate sentence from a few features (its similarity to the
 question, its passage's, FAQ routing, shared words, whether its form fits the question's type...).
 A ``Judge`` then weighs the whole answer from the best candidates (``QUESTION_FEATURES``: how
-likely they are, how similar the question is to anything in the knowledge): whether the knowledge
+likely they are, how similar the question is to anything in the knowledge, the best one's shared
+words and predicates, how far the best passage stands out from the rest): whether the knowledge
 answers the question at all (below ``min_answerable`` the bot declines), and whether the answer is
 right, which a calibration curve turns into the answer's ``support``: the estimated chance that it
 is right. There is one judge per ``REGIMES``: a question in a language the knowledge is written in
@@ -58,6 +59,12 @@ QUESTION_FEATURES = (
     "closest_faq",    # the similarity of the closest FAQ question
     "unknown_words",  # the share of the question's words that the knowledge in its language never uses
     "no_lexicon",     # the question's language has no knowledge passages (unknown_words is then 0)
+    "lexical",        # the best candidate's "lexical", "bm25", "predicate", "predicate_other": evidence
+    "bm25",           # that does not depend on how similar the embedding model finds short questions
+    "predicate",
+    "predicate_other",
+    "standout",       # how far the best passage similarity stands above the question's similarity to every
+    # passage, in standard deviations (Retrieval.standout): dense evidence relative to the question itself
 )
 
 
@@ -142,13 +149,15 @@ class Selector:
         """The probability that each candidate (a feature row) answers the question."""
         return self.candidate.probabilities(rows)
 
-    def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None) -> Verdict:
+    def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None,
+              standout: float) -> Verdict:
         """The verdict on the candidates ranked best first as (probability, features), given the
-        question's share of unknown words (None: its language has no knowledge passages)."""
+        question's share of unknown words (None: its language has no knowledge passages) and its
+        ``Retrieval.standout``."""
         judge = self.judges[regime(unknown_words)]
         if not ranked:
             return Verdict(0.0, 0.0, judge.min_answerable, "partly")
-        return judge.verdict(question_row(ranked, unknown_words))
+        return judge.verdict(question_row(ranked, unknown_words, standout))
 
     def digest(self) -> str:
         """A fingerprint of the fitted parameters (answers change when they do)."""
@@ -159,12 +168,14 @@ class Selector:
         path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None) -> tuple[float, ...]:
+def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None,
+                 standout: float) -> tuple[float, ...]:
     """The question-level features (``QUESTION_FEATURES``) from the ranked candidates."""
     (best, top), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
     at = {name: top[i] for i, name in enumerate(FEATURES)}
     return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"], at["faq_sentence"],
-            at["faq"] - at["faq_gap"], unknown_words or 0.0, float(unknown_words is None))
+            at["faq"] - at["faq_gap"], unknown_words or 0.0, float(unknown_words is None),
+            at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], standout)
 
 
 def calibration_file(model: str) -> Path:

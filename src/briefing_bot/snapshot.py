@@ -85,6 +85,16 @@ class VectorTable:
         best = best[np.argsort(-sims[best], kind="stable")]
         return [(int(candidates[i]), float(sims[i])) for i in best]
 
+    def standout(self, vector: Sequence[float]) -> float:
+        """How many standard deviations the best cosine of ``vector`` to the rows stands above its
+        mean cosine to all of them (0 with fewer than two rows or no spread)."""
+        if len(self.ids) < 2:
+            return 0.0
+        query = np.asarray(vector, dtype=np.float32)
+        sims = self.matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        spread = float(sims.std())
+        return float((sims.max() - sims.mean()) / spread) if spread > 0 else 0.0
+
 
 class TableVectorStore(VectorStore):
     """A ``VectorTable`` behind LangChain's vector-store interface (read-only: the index is
