@@ -11,7 +11,8 @@ Starts, each on 127.0.0.1 and a free port, with its data in DIR:
 - PostgreSQL (Debian's ``initdb`` and ``pg_ctl``, run as the ``postgres`` user when this runs as
   root): the record of questions and votes (BRIEFING_BOT_DATABASE_URL);
 
-then ingests the knowledge folder once, starts the replicas (``briefing-bot serve``) and nginx
+then ingests the knowledge folder once, starts the replicas (``briefing-bot serve``; each model on
+its share of this machine's cores, BRIEFING_BOT_TORCH_THREADS unless set) and nginx
 (``deploy/nginx.conf``, no daemon, its pid and logs in DIR/nginx) on ``--port``. When all answer,
 it prints one JSON line (``url``, ``replicas``, ``env``...); it stops everything, newest first, on
 Ctrl-C or SIGTERM (exit 0) or when one of them exits (exit 1). The data stay in DIR for the next
@@ -242,9 +243,12 @@ def up(folder: Path, port: int, replicas: int, bot: list[str]) -> int:
         print("Ingesting the knowledge folder once...", file=sys.stderr)
         stack.run("ingest", bot + ["ingest"], env)
         ports = [free_port() for _ in range(replicas)]
+        # The replicas share this machine's cores: each model gets its share (unless set), since
+        # two models of 2 threads on 2 cores ran slower than one server and timed out at 50 clients.
+        threads = os.environ.get("BRIEFING_BOT_TORCH_THREADS") or str(max(1, (os.cpu_count() or 1) // replicas))
         for i, replica_port in enumerate(ports, 1):
             stack.spawn(f"replica-{i}", bot + ["serve", "--port", str(replica_port)],
-                        {**env, "BRIEFING_BOT_HOST": "127.0.0.1"})
+                        {**env, "BRIEFING_BOT_HOST": "127.0.0.1", "BRIEFING_BOT_TORCH_THREADS": threads})
         for i, replica_port in enumerate(ports, 1):
             stack.wait(f"replica-{i}", lambda p=replica_port: responds(f"http://127.0.0.1:{p}/api/health"), 600)
 
