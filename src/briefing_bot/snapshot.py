@@ -77,21 +77,24 @@ class VectorTable:
         candidates = np.arange(len(self.ids)) if rows is None else rows
         if not len(candidates) or k <= 0:
             return []
-        query = np.asarray(vector, dtype=np.float32)
-        matrix = self.matrix if rows is None else self.matrix[rows]  # no copy of the whole table
-        sims = matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        sims = self._cosines(vector, self.matrix if rows is None else self.matrix[rows])  # no copy of the whole table
         k = min(k, len(candidates))
         best = np.argpartition(-sims, k - 1)[:k] if k < len(candidates) else np.arange(len(candidates))
         best = best[np.argsort(-sims[best], kind="stable")]
         return [(int(candidates[i]), float(sims[i])) for i in best]
+
+    @staticmethod
+    def _cosines(vector: Sequence[float], matrix: np.ndarray) -> np.ndarray:
+        """The cosine of ``vector`` to each (unit) row of ``matrix``."""
+        query = np.asarray(vector, dtype=np.float32)
+        return matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
 
     def standout(self, vector: Sequence[float]) -> float:
         """How many standard deviations the best cosine of ``vector`` to the rows stands above its
         mean cosine to all of them (0 with fewer than two rows or no spread)."""
         if len(self.ids) < 2:
             return 0.0
-        query = np.asarray(vector, dtype=np.float32)
-        sims = self.matrix @ (query / max(float(np.linalg.norm(query)), 1e-12))
+        sims = self._cosines(vector, self.matrix)
         spread = float(sims.std())
         return float((sims.max() - sims.mean()) / spread) if spread > 0 else 0.0
 
