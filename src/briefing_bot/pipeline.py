@@ -266,9 +266,7 @@ class Pipeline:
         passages = answerer.retriever.passages
         listed = list({c.passage_id: passages[c.passage_id] for c in answer.citations
                        if c.passage_id in passages}.values())
-        turns = history if isinstance(history, list) and all(isinstance(t, Turn) for t in history) else \
-            parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
-        yield from write(answer, listed, turns, self.generator, grounds,
+        yield from write(answer, listed, self._turns(history), self.generator, grounds,
                          lambda: answerer.decline(answer.question, answer.language),
                          lambda citations: answerer.conflicts(citations, answer.language)[0])
 
@@ -357,8 +355,7 @@ class Pipeline:
     def prepare(self, question: object, history: Iterable[Turn] | object = None) -> Prepared:
         """Validate a question and work out its language and what to search for."""
         question = self.validate(question)
-        turns = history if isinstance(history, list) and all(isinstance(t, Turn) for t in history) else \
-            parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
+        turns = self._turns(history)
         self.warm_up()
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
         # Its own language; a bare name or number ("Mauritius?") takes the earlier questions'.
@@ -366,6 +363,12 @@ class Pipeline:
         if previous and self._is_follow_up(question, language):
             return Prepared(question, language, f"{previous}\n{question}", previous)
         return Prepared(question, language, question)
+
+    def _turns(self, history: Iterable[Turn] | object) -> list[Turn]:
+        """``history`` as turns: already parsed, or parsed (and bounded) by ``parse_history``."""
+        if isinstance(history, list) and all(isinstance(t, Turn) for t in history):
+            return history
+        return parse_history(history, self.settings.max_history_turns, self.settings.max_history_chars)
 
     def _answer(self, prepared: Prepared, vector: list[float] | None, start: float,
                 answerer: Answerer | None = None) -> tuple[Answer, Retrieval]:
