@@ -151,9 +151,8 @@ def build_app(ask: Callable[[str, list], Answer | Awaitable[Answer]], settings: 
             return
         _log_event(request, "chat", 200, started, question, settings, answer)
         turn = len(chat)
-        sentences = len(re.findall(r"\[\d+\]", answer.answer)) or 1
-        if answer.mode == "generated":
-            sentences = 1  # already streamed in as it was written
+        # a generated answer was already streamed in as it was written
+        sentences = 1 if answer.mode == "generated" else len(re.findall(r"\[\d+\]", answer.answer)) or 1
         for upto in range(1, sentences):  # stream the answer in, sentence by sentence
             yield chat + [{"role": "assistant", "content": render_answer(answer, turn, upto)}], conversation, turns, "", rated
         turns = (turns + [{"role": "user", "content": question}, {"role": "assistant", "content": answer.answer}])[-16:]
