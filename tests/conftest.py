@@ -213,7 +213,9 @@ def free_port() -> int:
 @contextlib.contextmanager
 def serving_app(app, seconds: float = 30):
     """``app`` served by uvicorn on a free loopback port (in a thread) until the block ends; yields
-    its URL once /api/health says ok, or after ``seconds``."""
+    its URL once /api/health says ok (the test fails if it does not within ``seconds``). The
+    server has stopped when the block ends (a server thread dying under the interpreter's exit
+    can crash it)."""
     import threading
     import urllib.request
 
@@ -222,7 +224,8 @@ def serving_app(app, seconds: float = 30):
     port = free_port()
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning",
                                            proxy_headers=False))
-    threading.Thread(target=server.run, daemon=True).start()
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + seconds
     while time.time() < deadline:
@@ -231,10 +234,14 @@ def serving_app(app, seconds: float = 30):
                 break
         except OSError:
             time.sleep(0.2)
+    else:
+        server.should_exit = True
+        pytest.fail(f"the server did not become ready within {seconds:g} s")
     try:
         yield url
     finally:
         server.should_exit = True
+        thread.join(30)
 
 
 def wait_for_port(port: int, what: str, seconds: float = 30) -> None:

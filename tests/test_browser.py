@@ -16,7 +16,7 @@ import pytest
 from briefing_bot.app import create_app
 from briefing_bot.feedback import FeedbackStore
 from briefing_bot.pipeline import Pipeline
-from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder, free_port
+from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder, free_port, serving_app
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -38,41 +38,25 @@ def serve_folder(folder: Path, port: int) -> http.server.ThreadingHTTPServer:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """The bot on one origin; an allowed host page and a denied one on two others."""
-    import uvicorn
-
     from briefing_bot.config import Settings
     from conftest import write_knowledge
 
     tmp = tmp_path_factory.mktemp("browser")
-    bot_port, allowed_port, denied_port = free_port(), free_port(), free_port()
+    allowed_port, denied_port = free_port(), free_port()
     allowed = f"http://localhost:{allowed_port}"
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION, allowed_origins=[allowed],
                         rate_limit_burst=100, rate_limit_per_minute=600)  # the tests ask quickly, from one address
-    app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=bot_port, log_level="warning",
-                                           proxy_headers=False))
-    threading.Thread(target=server.run, daemon=True).start()
-    bot = f"http://127.0.0.1:{bot_port}"
-    pages = tmp / "pages"
-    pages.mkdir()
-    host_page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8").replace("http://127.0.0.1:7860", bot)
-    (pages / "embed.html").write_text(host_page, encoding="utf-8")
-    hosts = [serve_folder(pages, allowed_port), serve_folder(pages, denied_port)]
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            import urllib.request
-
-            if urllib.request.urlopen(f"{bot}/api/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    yield {"bot": bot, "allowed": f"{allowed}/embed.html", "denied": f"http://127.0.0.1:{denied_port}/embed.html",
-           "feedback": settings.feedback_db}
-    server.should_exit = True
-    for host in hosts:
-        host.shutdown()
+    with serving_app(create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))) as bot:
+        pages = tmp / "pages"
+        pages.mkdir()
+        host_page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8").replace("http://127.0.0.1:7860", bot)
+        (pages / "embed.html").write_text(host_page, encoding="utf-8")
+        hosts = [serve_folder(pages, allowed_port), serve_folder(pages, denied_port)]
+        yield {"bot": bot, "allowed": f"{allowed}/embed.html", "denied": f"http://127.0.0.1:{denied_port}/embed.html",
+               "feedback": settings.feedback_db}
+        for host in hosts:
+            host.shutdown()
 
 
 @pytest.fixture(scope="module")

@@ -4,54 +4,30 @@ Gradio API has one named endpoint, /ask, that gradio_client calls for the answer
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import sys
-import threading
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from briefing_bot.app import create_app
 from briefing_bot.pipeline import Pipeline
-from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder, write_knowledge
+from conftest import FAKE_CALIBRATION, ROOT, FakeEmbedder, serving_app, write_knowledge
 
 pytestmark = [pytest.mark.server, pytest.mark.enable_socket]
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    import uvicorn
-
     from briefing_bot.config import Settings
 
     tmp = tmp_path_factory.mktemp("contract")
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION,
                         rate_limit_burst=100_000, rate_limit_per_minute=1_000_000,
                         request_rate_limit_per_minute=1_000_000, feedback_rate_limit_per_minute=1_000_000)
-    app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
-    uv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", proxy_headers=False))
-    thread = threading.Thread(target=uv.run, daemon=True)
-    thread.start()
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            if urllib.request.urlopen(f"{url}/api/health", timeout=2).status == 200:
-                break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        pytest.fail("the server did not become ready")
-    yield url
-    uv.should_exit = True
-    thread.join(30)  # stopped before the interpreter exits (a server thread dying under it can crash it)
+    with serving_app(create_app(settings, Pipeline(settings, embedder=FakeEmbedder())), seconds=120) as url:
+        yield url
 
 
 def test_schemathesis_finds_no_failure(server, tmp_path):
