@@ -26,7 +26,6 @@ import math
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
@@ -34,6 +33,7 @@ from .check import numbers
 from .entities import Glossary
 from .errors import ConfigError
 from .language import detect_language, has_language
+from .selection import calibration_file
 from .types import Passage
 
 Vector = list[float]
@@ -243,8 +243,8 @@ class Grounds:
 
 
 def grounding_file(model: str) -> Path:
-    """Where the grounding cut-off of ``model`` is kept in the package."""
-    return Path(str(resources.files("briefing_bot") / "calibration" / f"{model.replace('/', '--')}.grounding.json"))
+    """Where the grounding cut-off of ``model`` is kept in the package: beside its calibration."""
+    return calibration_file(model).with_suffix(".grounding.json")
 
 
 def load_cutoff(model: str) -> float | None:
