@@ -105,11 +105,35 @@ def test_candidates_say_whether_a_sentence_states_what_the_question_asks_was_don
     ceremony = next(f for text, f in found.items() if "signing ceremony of the convention" in text)
     assert (force["predicate"], force["predicate_other"]) == (1.0, 0.5)  # ratification, and entry into force
     assert (ceremony["predicate"], ceremony["predicate_other"]) == (0.0, 0.0)  # an event, not a signature
-    question = "Which countries signed the convention?"
+
+
+def _lead_and_blocked(pipeline, question: str) -> tuple[str, list[str]]:
+    """The answer's first quote, and the candidates ``answers`` refuses to quote."""
+    from briefing_bot.answer import answers
+    from briefing_bot.question import question_type
+
+    pipeline.warm_up()
+    answerer = pipeline.answerer
     retrieval = answerer.retriever.retrieve(question, question, "en")
-    force = next(dict(zip(FEATURES, c.features)) for c in answerer.candidates(question, retrieval, question, "en")
-                 if "instrument of ratification" in c.sentence.text)
-    assert (force["predicate"], force["predicate_other"]) == (0.0, 1.0)
+    blocked = [c.sentence.text for c in answerer.candidates(question, retrieval, question, "en")
+               if not answers(c.features, question_type(question))]
+    return pipeline.ask(question).citations[0].quote, blocked
+
+
+def test_a_sentence_stating_only_other_acts_than_the_one_asked_is_never_quoted(pipeline):
+    lead, blocked = _lead_and_blocked(pipeline, "Which countries signed the convention?")
+    assert any("instrument of ratification" in text for text in blocked)  # ratifying, entering into force
+    assert lead not in blocked  # the fake embedder ranks "the adopted text count 68 articles" first
+    _, blocked = _lead_and_blocked(pipeline, "Which countries ratified the convention?")
+    assert not any("instrument of ratification" in text for text in blocked)
+
+
+def test_a_sentence_without_a_number_is_never_quoted_for_how_many(pipeline):
+    lead, blocked = _lead_and_blocked(pipeline, "How many people chair the ceremony?")
+    assert any("Guterres chairs" in text for text in blocked)  # ranked first by the fake embedder
+    assert re.search(r"\d", lead)
+    _, blocked = _lead_and_blocked(pipeline, "Who chairs the ceremony?")
+    assert not blocked
 
 
 def test_the_judge_weighs_lexical_evidence_and_how_far_the_best_passage_stands_out(pipeline):

@@ -18,16 +18,19 @@ pytestmark = pytest.mark.slow
 
 DEV = load_questions(ROOT / "tests/data/dev.jsonl")
 REGRESSION = load_questions(ROOT / "tests/data/regression.jsonl")  # questions not used for tuning
-BLIND = load_questions(ROOT / "tests/data/blind.jsonl")  # written from the facts, never tuned on
+BLIND = load_questions(ROOT / "tests/data/blind.jsonl")  # written from the facts (two rules came from its failures)
+BLIND2 = load_questions(ROOT / "tests/data/blind2.jsonl")  # written from the facts by another hand, never tuned on
 # Recorded floors (answer accuracy, decline accuracy), below the figures measured on 2026-11-29 with
 # the fitted selection (sentence-level FAQ pointers, predicates, a judge per regime with lexical
 # evidence and standout): dev (44 questions) default 0.947 / 1.0, fast 0.789 / 1.0; regression (24)
-# default 0.938 / 1.0, fast 0.812 / 1.0; blind (301) default 0.728 / 0.939, fast 0.557 / 0.894.
+# default 0.938 / 1.0, fast 0.812 / 1.0; blind (301) default 0.753 / 0.939, fast 0.557 / 0.909;
+# blind2 (169, 18 languages) default 0.722 / 0.721, fast 0.587 / 0.558.
 # Margins: 0.05 (default dev), 0.09 (default regression), 0.19 (fast dev), 0.16 (fast regression),
-# 0.05 (blind answers), 0.05 (blind declines).
+# 0.05 or more (blind and blind2 answers and declines).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
 BLIND_FLOORS = {"default": (0.67, 0.88), "fast": (0.50, 0.84)}
+BLIND2_FLOORS = {"default": (0.67, 0.67), "fast": (0.53, 0.50)}
 
 def require(name: str) -> None:
     spec = {"default": MODELS["embeddinggemma-300m"], "fast": MODELS["multilingual-e5-small"]}[name]
@@ -50,8 +53,9 @@ def warm(request, tmp_path_factory) -> tuple[str, Pipeline]:
 
 
 @pytest.mark.parametrize("questions, floors",
-                         [(DEV, FLOORS), (REGRESSION, REGRESSION_FLOORS), (BLIND, BLIND_FLOORS)],
-                         ids=["dev", "regression", "blind"])
+                         [(DEV, FLOORS), (REGRESSION, REGRESSION_FLOORS), (BLIND, BLIND_FLOORS),
+                          (BLIND2, BLIND2_FLOORS)],
+                         ids=["dev", "regression", "blind", "blind2"])
 def test_question_sets_meet_their_floors(warm, questions, floors):
     model, pipeline = warm
     report = Report()
@@ -98,10 +102,10 @@ def test_unreachable_chroma_server_is_a_clear_error(tmp_path):
 
 
 SIGNATURES = load_questions(ROOT / "tests/data/signatures.jsonl")
-# Known failures on 2026-11-29 (left open on issue 8): the Arabic and Spanish short questions are
-# declined (the judge with lexical evidence and standout, fitted with a stricter threshold of 0.56,
-# gives them 0.41; the right sentence is ranked first). Russian and Chinese pass.
-SIGNATURES_FAIL = {"ar", "es"}
+# Known failure on 2026-11-29 (left open on issue 8): the Arabic short question is declined (the
+# judge gives it 0.41 < 0.56: its similarities are low for so short a question; the right sentence is
+# ranked first). The Spanish one passes since "signatarios" counts as a signing predicate.
+SIGNATURES_FAIL = {"ar"}
 
 
 @pytest.mark.parametrize("item", [pytest.param(i, marks=pytest.mark.xfail(i["lang"] in SIGNATURES_FAIL, strict=False,

@@ -33,6 +33,16 @@ def test_the_signing_ceremony_names_an_event_not_a_signature():
     assert predicates("Where was the signing ceremony held?", "en") == frozenset()
 
 
+@pytest.mark.parametrize("text, language, found", [
+    ("la Colección de Tratados registraba 72 signatarios", "es", {"sign"}),
+    ("a Coleção de Tratados registava 72 signatários", "pt", {"sign"}),
+    ("plus de 2 000 délégués avaient pris part à la cérémonie", "fr", {"attend"}),
+    ("más de 2.000 delegados tomaron parte en la ceremonia", "es", {"attend"}),
+])
+def test_signatories_and_taking_part_are_predicates_too(text, language, found):
+    assert predicates(text, language) == found
+
+
 def test_agreement_tells_signed_from_attended_across_languages():
     asked = predicates("하노이에서 몇 개국이 협약에 서명했나요?", "ko")
     signed = predicates("After both days, the UN Treaty Collection listed 72 signatories.", "en")

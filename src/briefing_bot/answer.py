@@ -13,7 +13,7 @@ from .language import tokens
 from .predicates import agreement, predicates
 from .question import fits, question_type
 from .retrieval import Group, Retrieval, Retriever
-from .selection import Candidate, Selector
+from .selection import FEATURES, Candidate, Selector
 from .types import Answer, Citation, Conflict, Passage, Sentence
 
 
@@ -58,9 +58,10 @@ class Answerer:
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
-        if ranked and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
-            best = ranked[0].score
-            quotes = [q for q in ranked if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
+        quotable = [q for q in ranked if answers(q.features, question_type(question))]
+        if quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
+            best = quotable[0].score
+            quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
             answer = replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
                              supported=verdict.supported)
         else:
@@ -250,6 +251,16 @@ class Answerer:
 
 
 TYPED = {"count", "date", "person", "place"}  # types a sentence must fit to answer
+_FIT, _STATED, _OTHER = (FEATURES.index(name) for name in ("fits", "predicate", "predicate_other"))
+
+
+def answers(features: tuple[float, ...], wanted: str) -> bool:
+    """Whether a candidate (its ``FEATURES``) may be quoted at all, whatever its probability: not
+    when it states only other acts than the one asked ("110 countries attended" for "how many
+    signed?"), nor when "how many?" is asked and it has no number."""
+    if features[_STATED] == 0.0 and features[_OTHER] > 0.0:
+        return False
+    return wanted != "count" or features[_FIT] > 0.0
 
 
 def _ms(seconds: float) -> float:

@@ -18,14 +18,15 @@ from .language import normalize
 # (prefixed articles and conjunctions). Patterns see ``language.normalize``d text.
 _PREDICATES: dict[str, dict[str, str]] = {
     "sign": {
-        "en": r"sign(?!if|al)", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]", "pt": r"assin", "it": r"firm[aoeò]",
+        "en": r"sign(?!if|al)", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]|signatari", "pt": r"assin|signat[áa]ri", "it": r"firm[aoeò]",
         "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"ký|kí(?=\s)", "tr": r"imza",
         "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
         "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
     },
     "attend": {
-        "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b", "es": r"asist|particip",
-        "pt": r"particip|compareceu|compareceram", "it": r"partecip|presenti\b", "de": r"teilgenommen|teilnahm|teilnehm|anwesend",
+        "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b|pris part|prendre part|prennent part",
+        "es": r"asist|particip|tomaron parte|tomar parte",
+        "pt": r"particip|compareceu|compareceram|tomaram parte", "it": r"partecip|presenti\b|preso parte", "de": r"teilgenommen|teilnahm|teilnehm|anwesend",
         "ru": r"присутств|участвова|участник", "vi": r"tham dự|tham gia", "tr": r"kat[ıi]l", "id": r"hadir|berpartisipasi",
         "zh": r"出席|参加|参与|与会", "ja": r"出席|参加", "ko": r"참석|참가", "ar": r"حضر|حضور|شارك|مشارك",
     },
