@@ -58,7 +58,8 @@ class Answerer:
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
-        quotable = [q for q in ranked if answers(q.features, question_type(question))]
+        wanted = question_type(question)
+        quotable = [q for q in ranked if answers(q.features, wanted)]
         if quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
             best = quotable[0].score
             quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
