@@ -153,11 +153,11 @@ Event = Token | Accepted | Withdrawn | Answer
 
 
 def write(extractive: Answer, listed: Sequence[Passage], history: Sequence[Turn], generator: Generator,
-          grounds: Grounds, decline: Callable[[], Answer],
-          conflicts: Callable[[list[Citation]], list[Conflict]]) -> Iterator[Event]:
+          grounds: Grounds, conflicts: Callable[[list[Citation]], list[Conflict]]) -> Iterator[Event]:
     """Generate an answer to ``extractive``'s question from ``listed`` and stream it: tokens,
     accepted sentences, and last the answer to show (generated, or ``extractive`` with its
-    ``fallback_reason``; ``decline()`` when the model says the passages do not answer)."""
+    ``fallback_reason``, also when the model says the passages do not answer: the extractive
+    answer's calibrated judge decides declines, not the model)."""
     language = extractive.language
 
     def fallback(reason: str) -> Answer:
@@ -187,7 +187,7 @@ def write(extractive: Answer, listed: Sequence[Passage], history: Sequence[Turn]
         yield fallback(exc.reason)
         return
     if text.strip().startswith(NO_ANSWER) or (not checked and NO_ANSWER in text):
-        yield replace(decline(), fallback_reason="llm_no_answer")
+        yield fallback("llm_no_answer")
         return
     final, problem = grounds.check(text, listed, language, checked)
     if problem:

@@ -267,7 +267,6 @@ class Pipeline:
         listed = list({c.passage_id: passages[c.passage_id] for c in answer.citations
                        if c.passage_id in passages}.values())
         yield from write(answer, listed, self._turns(history), self.generator, grounds,
-                         lambda: answerer.decline(answer.question, answer.language),
                          lambda citations: answerer.conflicts(citations, answer.language)[0])
 
     def grounds(self, answerer: Answerer | None = None) -> Grounds | None:
