@@ -38,6 +38,7 @@ def test_the_signing_ceremony_names_an_event_not_a_signature():
     ("a Coleção de Tratados registava 72 signatários", "pt", {"sign"}),
     ("plus de 2 000 délégués avaient pris part à la cérémonie", "fr", {"attend"}),
     ("más de 2.000 delegados tomaron parte en la ceremonia", "es", {"attend"}),
+    ("Which Russian official put his name to the treaty?", "en", {"sign"}),
 ])
 def test_signatories_and_taking_part_are_predicates_too(text, language, found):
     assert predicates(text, language) == found

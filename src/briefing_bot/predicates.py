@@ -18,7 +18,7 @@ from .language import normalize
 # (prefixed articles and conjunctions). Patterns see ``language.normalize``d text.
 _PREDICATES: dict[str, dict[str, str]] = {
     "sign": {
-        "en": r"sign(?!if|al)", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]|signatari", "pt": r"assin|signat[áa]ri", "it": r"firm[aoeò]",
+        "en": r"sign(?!if|al)|put (?:his|her|their|its) names? to", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]|signatari", "pt": r"assin|signat[áa]ri", "it": r"firm[aoeò]",
         "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"ký|kí(?=\s)", "tr": r"imza",
         "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
         "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
