@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from briefing_bot.faq import load_faq, pointed_sentences
+from dataclasses import replace
+
+from briefing_bot.faq import load_faq, pointed_sentences, question_key
 from briefing_bot.knowledge import load_knowledge
 
 FAQ = """title: Lines to take
@@ -87,3 +89,21 @@ def test_the_sentence_an_faq_answer_points_at_is_quoted(pipeline, knowledge):
     answer = pipeline.ask("What was the final tally?")  # no word in common with either sentence
     assert answer.answered
     assert answer.citations[0].quote == "Seventy-two signatories put their names to the treaty."
+
+
+def test_question_key_ignores_case_punctuation_spacing_and_arabic_marks():
+    assert question_key("What was the final  tally?") == question_key("what was the final tally")
+    assert question_key("كم دولة وقّعت؟") == question_key("كم دولة وقعت")
+    assert question_key("What was the final tally?") != question_key("What was the final tally of votes?")
+
+
+def test_an_faq_question_as_written_gets_its_line_to_take_whatever_the_judge_says(pipeline, knowledge):
+    (knowledge / "note.en.md").write_text(NOTE, encoding="utf-8")
+    (knowledge / "lines.faq.yaml").write_text(NOTE_FAQ, encoding="utf-8")
+    pipeline.ingest()
+    pipeline.warm_up()
+    pipeline.answerer.scoring = replace(pipeline.answerer.scoring, min_answerable=1.01)  # the judge declines all
+    answer = pipeline.ask("what was the FINAL tally")
+    assert answer.answered and answer.support == 1.0 and answer.supported
+    assert [c.quote for c in answer.citations] == ["Seventy-two signatories put their names to the treaty."]
+    assert not pipeline.ask("What was the final tally of votes?").answered  # not an FAQ question

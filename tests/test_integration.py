@@ -137,13 +137,7 @@ def _contested() -> list[tuple[str, str, str]]:
             for lang, questions in e["questions"].items()]
 
 
-CONTESTED_FAIL = {("reception", "ar", "ماذا قال الأمين العام عن التعددية؟"),  # declined (2026-11-29)
-                  ("surveillance", "ar", "هل تمنح الاتفاقية الحكومات صلاحيات مراقبة؟")}  # declined: 0.47 < 0.56
-
-
-@pytest.mark.parametrize("topic, language, question",
-                         [pytest.param(*c, marks=pytest.mark.xfail(c in CONTESTED_FAIL, strict=False, reason="known failure"))
-                          for c in _contested()])
+@pytest.mark.parametrize("topic, language, question", _contested())
 def test_contested_topics_quote_every_side_in_every_language(warm, topic, language, question):
     model, pipeline = warm
     if model != "default":
@@ -152,6 +146,23 @@ def test_contested_topics_quote_every_side_in_every_language(warm, topic, langua
     passages = pipeline.answerer.retriever.passages
     sides = {side for c in answer.citations for t, side in passages[c.passage_id].views if t == topic}
     assert answer.answered and sides == {"critical", "supportive"}, answer.answer
+
+
+def test_every_faq_question_gets_its_line_to_take_in_its_language(warm):
+    from briefing_bot.faq import load_faq
+
+    _model, pipeline = warm
+    retriever = pipeline.answerer.retriever
+    questions, problems = load_faq(ROOT / "knowledge", list(retriever.passages.values()))
+    assert problems == []
+    firsts = {(q.entry_id, q.language): q for q in reversed(questions)}.values()  # each entry's first per language
+    wrong = []
+    for q in firsts:
+        answer = pipeline.ask(q.text)
+        cited = {retriever.passages[c.passage_id].group for c in answer.citations}  # (a newer count may lead)
+        if not answer.answered or not cited & set(q.groups) or answer.language != q.language:
+            wrong.append((q.entry_id, q.language, answer.answer[:80]))
+    assert len(firsts) > 400 and wrong == []
 
 
 # Generated mode on the real local LLM (issue 12): a small set, to stay within CI time.

@@ -60,7 +60,10 @@ class Answerer:
                                       retrieval.standout)
         wanted = question_type(question)
         quotable = [q for q in ranked if answers(q.features, wanted)]
-        if quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
+        line = self.line_to_take(question, language)
+        if line:
+            answer = replace(self.compose(question, language, line, retrieval), support=1.0, supported=True)
+        elif quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
             best = quotable[0].score
             quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
             answer = replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
@@ -78,13 +81,28 @@ class Answerer:
         return Answer(question=question, answer=messages.say(messages.DECLINE, language), answered=False,
                       language=language, suggestions=tuple(suggestions))
 
+    def line_to_take(self, question: str, language: str) -> list[Quote]:
+        """The FAQ's answer when ``question`` is one of its questions as written (see
+        ``Retriever.line_to_take``): the sentences it points at, in the version to quote."""
+        quotes = []
+        for key, position in self.retriever.line_to_take(question)[:self.scoring.max_quotes]:
+            versions = self.retriever.versions.get(key, [])
+            passage = self.version(key, language) or (versions[0] if versions else None)
+            if passage is not None and position < len(passage.sentences):
+                quotes.append(Quote(passage, passage.sentences[position], 1.0))
+        return quotes
+
     def choose_version(self, group: Group, language: str) -> Passage:
         """The version of a passage to quote: the question's language, else a fallback, else the best hit."""
-        versions = {p.language: p for p in self.retriever.versions.get(group.key, [])}
+        return self.version(group.key, language) or group.hits[0].passage
+
+    def version(self, key: str, language: str) -> Passage | None:
+        """The version of the passage group ``key`` in the question's language, else in a fallback one."""
+        versions = {p.language: p for p in self.retriever.versions.get(key, [])}
         for wanted in (language, *self.fallback_languages):
             if wanted in versions:
                 return versions[wanted]
-        return group.hits[0].passage
+        return None
 
     def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str) -> list[Candidate]:
         """The sentences of the best passage groups (in the version to quote), with their features."""

@@ -3,12 +3,14 @@ passages that answer it. It routes questions to passages; answers still quote an
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
 
 from .knowledge import content_id
+from .language import normalize
 from .types import Passage
 
 FAQ_SUFFIX = ".faq.yaml"
@@ -25,6 +27,12 @@ class FaqQuestion:
     text: str
     groups: tuple[str, ...]
     sentences: tuple[tuple[str, int], ...] = ()
+
+
+def question_key(text: str) -> str:
+    """What the same question keeps however it is typed: its words, normalised (case, width, Arabic
+    letter variants and marks, digits); punctuation and spacing do not count."""
+    return " ".join(re.findall(r"\w+", normalize(text)))
 
 
 def pointed_sentences(passage: Passage, contains: str) -> tuple[int, ...]:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from .faq import question_key
 from .language import tokens
 from .snapshot import TableVectorStore, VectorTable
 from .store import KINDS, ChromaStore, IndexInfo, build_passages
@@ -99,6 +100,7 @@ class Retriever:
         self._vectorstore: TableVectorStore | None = None
         self._sentences: VectorTable | None = None
         self._faq: VectorTable | None = None
+        self._lines: dict[str, tuple[tuple[str, int], ...]] = {}  # FAQ question key -> its pointed sentences
         self._sentence_rows: dict[str, np.ndarray] = {}  # passage id -> its rows in _sentences
 
     def warm_up(self) -> None:
@@ -116,6 +118,10 @@ class Retriever:
         self._vectorstore = TableVectorStore(tables["passages"], self.embedder)
         self._sentences = tables["sentences"]
         self._faq = tables["faq"]
+        lines: dict[str, set[tuple[tuple[str, int], ...]]] = defaultdict(set)
+        for text, meta in zip(self._faq.documents, self._faq.metadatas):
+            lines[question_key(text)].add(tuple((g, i) for g, i in json.loads(meta.get("sentences", "[]"))))
+        self._lines = {key: next(iter(found)) for key, found in lines.items() if len(found) == 1}
         rows: dict[str, list[int]] = defaultdict(list)
         for row, meta in enumerate(self._sentences.metadatas):
             rows[meta["passage_id"]].append(row)
@@ -163,6 +169,13 @@ class Retriever:
         groups.sort(key=lambda g: -g.score)
         return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language),
                          sentence_routes, self._vectorstore.table.standout(vector))
+
+    def line_to_take(self, question: str) -> tuple[tuple[str, int], ...]:
+        """The sentences (group, position) that the FAQ's answer points at when ``question`` is one
+        of its question variants, as written up to case and punctuation; () for any other question
+        (and for a variant that two entries answer differently)."""
+        self.warm_up()
+        return self._lines.get(question_key(question), ())
 
     def _faq_routes(self, vector: list[float], exclude: frozenset[str]
                     ) -> tuple[float, dict[str, float], dict[tuple[str, int], float], tuple[tuple[str, str, float], ...]]:
