@@ -104,6 +104,6 @@ def test_an_faq_question_as_written_gets_its_line_to_take_whatever_the_judge_say
     pipeline.warm_up()
     pipeline.answerer.scoring = replace(pipeline.answerer.scoring, min_answerable=1.01)  # the judge declines all
     answer = pipeline.ask("what was the FINAL tally")
-    assert answer.answered and answer.support == 1.0 and answer.supported
+    assert answer.answered and answer.support == 1.0 and answer.supported == "well"
     assert [c.quote for c in answer.citations] == ["Seventy-two signatories put their names to the treaty."]
     assert not pipeline.ask("What was the final tally of votes?").answered  # not an FAQ question

@@ -62,7 +62,7 @@ class Answerer:
         quotable = [q for q in ranked if answers(q.features, wanted)]
         line = self.line_to_take(question, language)
         if line:
-            answer = replace(self.compose(question, language, line, retrieval), support=1.0, supported=True)
+            answer = replace(self.compose(question, language, line, retrieval), support=1.0, supported="well")
         elif quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
             best = quotable[0].score
             quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
