@@ -87,22 +87,18 @@ class Answerer:
         quotes = []
         for key, position in self.retriever.line_to_take(question)[:self.scoring.max_quotes]:
             versions = self.retriever.versions.get(key, [])
-            passage = self.version(key, language) or (versions[0] if versions else None)
+            passage = self._prefer(versions, language) if versions else None
             if passage is not None and position < len(passage.sentences):
                 quotes.append(Quote(passage, passage.sentences[position], 1.0))
         return quotes
 
     def choose_version(self, group: Group, language: str) -> Passage:
         """The version of a passage to quote: the question's language, else a fallback, else the best hit."""
-        return self.version(group.key, language) or group.hits[0].passage
-
-    def version(self, key: str, language: str) -> Passage | None:
-        """The version of the passage group ``key`` in the question's language, else in a fallback one."""
-        versions = {p.language: p for p in self.retriever.versions.get(key, [])}
+        versions = {p.language: p for p in self.retriever.versions.get(group.key, [])}
         for wanted in (language, *self.fallback_languages):
             if wanted in versions:
                 return versions[wanted]
-        return None
+        return group.hits[0].passage
 
     def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str) -> list[Candidate]:
         """The sentences of the best passage groups (in the version to quote), with their features."""
