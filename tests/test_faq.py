@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+import pytest
+
 from briefing_bot.faq import load_faq, pointed_sentences, question_key
 from briefing_bot.knowledge import load_knowledge
 
@@ -107,3 +109,17 @@ def test_an_faq_question_as_written_gets_its_line_to_take_whatever_the_judge_say
     assert answer.answered and answer.support == 1.0 and answer.supported == "well"
     assert [c.quote for c in answer.citations] == ["Seventy-two signatories put their names to the treaty."]
     assert not pipeline.ask("What was the final tally of votes?").answered  # not an FAQ question
+
+
+def test_a_line_to_take_is_decided_before_any_ranking(pipeline, knowledge, monkeypatch):
+    (knowledge / "note.en.md").write_text(NOTE, encoding="utf-8")
+    (knowledge / "lines.faq.yaml").write_text(NOTE_FAQ, encoding="utf-8")
+    pipeline.ingest()
+    pipeline.warm_up()
+
+    def ranked(*args):
+        raise AssertionError("an FAQ question as written is not ranked")
+    monkeypatch.setattr(pipeline.answerer, "rank", ranked)
+    assert pipeline.ask("What was the final tally?").answered
+    with pytest.raises(AssertionError, match="not ranked"):
+        pipeline.ask("What was the final tally of votes?")

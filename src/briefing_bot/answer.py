@@ -55,23 +55,25 @@ class Answerer:
         start = time.perf_counter()
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
+        line = self.line_to_take(question, language)
+        answer = (replace(self.compose(question, language, line, retrieval), support=1.0, supported="well")
+                  if line else self.select(question, language, retrieval, lexical_query))
+        timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}
+        return replace(answer, timings_ms=timings), retrieval
+
+    def select(self, question: str, language: str, retrieval: Retrieval, lexical_query: str) -> Answer:
+        """The fitted selection: rank the retrieved sentences, let the judge decide whether they
+        answer, and quote those that answer the question's type (else decline)."""
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
-        wanted = question_type(question)
-        quotable = [q for q in ranked if answers(q.features, wanted)]
-        line = self.line_to_take(question, language)
-        if line:
-            answer = replace(self.compose(question, language, line, retrieval), support=1.0, supported="well")
-        elif quotable and verdict.answerable >= (self.scoring.min_answerable or verdict.min_answerable):
-            best = quotable[0].score
-            quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
-            answer = replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
-                             supported=verdict.supported)
-        else:
-            answer = self.decline(question, language, retrieval)
-        timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}
-        return replace(answer, timings_ms=timings), retrieval
+        quotable = [q for q in ranked if answers(q.features, question_type(question))]
+        if not quotable or verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
+            return self.decline(question, language, retrieval)
+        best = quotable[0].score
+        quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
+        return replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
+                       supported=verdict.supported)
 
     def decline(self, question: str, language: str, retrieval: Retrieval | None = None) -> Answer:
         """A polite refusal in the question's language, offering the closest questions the bot
