@@ -119,3 +119,27 @@ def test_a_language_without_knowledge_is_told_the_quotes_are_english(counts):
     german, _ = counts.answerer.answer(query, "de", query, query)
     english, _ = counts.answerer.answer(query, "en", query, query)
     assert german.answer.endswith(QUOTED_IN_ENGLISH["de"]) and QUOTED_IN_ENGLISH["en"] not in english.answer
+
+
+def test_a_count_asked_without_a_moment_leads_with_the_latest_figure_of_its_family(counts):
+    """The fake embedder ranks the first-day sentences first ("states that signed the convention")."""
+    latest = counts.ask("How many states signed the convention?")
+    assert "73" in latest.citations[0].quote, latest.answer
+    assert any("65 states" in c.quote for c in latest.citations)  # the first-day count stays quoted
+    for question in ("How many states signed the convention on the first day?",
+                     "How many states signed the convention on 25 October?"):
+        first_day = counts.ask(question)
+        assert "states that signed the convention on the first day" in first_day.citations[0].quote, question
+
+
+def test_a_hope_does_not_answer_what_was_done(tmp_path):
+    hope = ("\nThe host hoped that 40 states would sign the convention in Hanoi.\nSource: mps\n"
+            "Claim: hoped-signatures = 40\nAs of: 2025-10-20\n")
+    folder = write_knowledge(tmp_path / "knowledge", {"counts.en.md": COUNTS + hope})
+    settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                        calibration=FAKE_CALIBRATION)
+    pipeline = Pipeline(settings, embedder=FakeEmbedder())
+    done = pipeline.ask("How many states would sign the convention in Hanoi?")  # ranked first: the hope
+    assert done.answered and not any("hoped" in c.quote for c in done.citations), done.answer
+    hoped = pipeline.ask("How many states did the host hope would sign the convention in Hanoi?")
+    assert "hoped" in hoped.citations[0].quote, hoped.answer

@@ -54,3 +54,15 @@ def test_agreement_tells_signed_from_attended_across_languages():
     assert agreement(asked, hoped) == (1.0, 0.5)
     assert agreement(frozenset(), attended) == (0.0, 0.0)  # a question without a predicate: no evidence
     assert predicates("Ratifizierung und Inkrafttreten", "xx") == frozenset()  # a language without patterns
+
+
+@pytest.mark.parametrize("text, language, found", [
+    ("ونأمل أن يجذب الحفل 40 دولة موقعة", "ar", {"hope", "sign"}),  # normalised: no hamza
+    ("أملت فيتنام أن توقّع 40 دولة", "ar", {"hope", "sign"}),
+    ("اتفاقية شاملة وكاملة", "ar", frozenset()),  # "comprehensive", "complete": not hopes
+    ("Việt Nam mong muốn bao nhiêu quốc gia ký?", "vi", {"hope", "sign"}),
+    ("Viet Nam hoped that at least 40 states would sign", "en", {"hope", "sign"}),
+    ("able to meet the international community's expectations", "en", frozenset()),
+])
+def test_hopes_and_expectations_are_found(text, language, found):
+    assert predicates(text, language) == found

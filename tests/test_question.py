@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from briefing_bot import question
-from briefing_bot.question import QUESTION_TYPES, fits, head, question_type
+from briefing_bot.question import QUESTION_TYPES, fits, head, names_a_time, question_type
 
 QUESTIONS = [  # (language, question, expected question_type)
     # en
@@ -644,3 +644,19 @@ def test_fast():
             plain_fits(sentence, qtype)
     per_fit = (time.process_time() - start) / (6 * len(sentences))
     assert per_question < 0.001 and per_fit < 0.001, (per_question, per_fit)
+
+
+@pytest.mark.parametrize("question, moment", [
+    ("How many states signed the convention?", False),
+    ("كم دولة وقّعت؟", False),
+    ("有多少个国家签署了？", False),
+    ("How many states signed on the first day?", True),
+    ("How many states signed on 25 October?", True),
+    ("Combien de pays ont signé le premier jour ?", True),
+    ("Сколько стран подписали в первый день?", True),
+    ("كم دولة وقعت في اليوم الأول؟", True),
+    ("首日有多少国家签署？", True),
+    ("How many countries signed in 2025?", True),
+])
+def test_a_question_names_a_moment_or_asks_for_the_latest(question, moment):
+    assert names_a_time(question) is moment

@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from . import messages
 from .language import tokens
 from .predicates import agreement, predicates
-from .question import fits, question_type
+from .question import fits, names_a_time, question_type
 from .retrieval import Group, Retrieval, Retriever
 from .selection import FEATURES, Candidate, Selector
 from .types import Answer, Citation, Conflict, Passage, Sentence
@@ -63,11 +63,15 @@ class Answerer:
 
     def select(self, question: str, language: str, retrieval: Retrieval, lexical_query: str) -> Answer:
         """The fitted selection: rank the retrieved sentences, let the judge decide whether they
-        answer, and quote those that answer the question's type (else decline)."""
+        answer, and quote those that answer the question's type (else decline). A sentence that
+        states a hope or an expectation answers only a question about one: "Viet Nam hopes 40
+        states will sign" does not say how many signed."""
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
-        quotable = [q for q in ranked if answers(q.features, question_type(question))]
+        hopes = "hope" in predicates(question, language)
+        quotable = [q for q in ranked if answers(q.features, question_type(question))
+                    and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))]
         if not quotable or verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
             return self.decline(question, language, retrieval)
         best = quotable[0].score
@@ -143,7 +147,7 @@ class Answerer:
         count), then the other sides of contested topics, then notes on disputed or changed figures."""
         citations: list[Citation] = []
         parts: list[str] = []
-        quotes = self.newest_first(quotes, language)
+        quotes = self.newest_first(quotes, language, question_type(question) == "count" and not names_a_time(question))
         for i, quote in enumerate(quotes):
             n = len(citations) + 1
             citations.append(citation(n, quote.passage, quote.sentence.text))
@@ -158,23 +162,29 @@ class Answerer:
         return Answer(question=question, answer=" ".join(parts + sides + view_notes + notes), answered=True,
                       language=language, citations=tuple(citations), conflicts=tuple(conflicts))
 
-    def newest_first(self, quotes: list[Quote], language: str) -> list[Quote]:
+    def newest_first(self, quotes: list[Quote], language: str, latest: bool = False) -> list[Quote]:
         """Lead with the newest statement of a count that changed over time, when a quote states
-        an older one (the older one stays quoted and is dated in the note)."""
-        lead: list[Quote] = []
+        an older one (the older one stays quoted and is dated in the note). With ``latest`` (a
+        count question that names no moment), the newest of the figure's whole family leads: the
+        latest total rather than a first day's count."""
+        figure = (lambda claim: claim.split("/")[0]) if latest else (lambda claim: claim)
+        ordered: list[Quote] = []
         for quote in quotes:
             for claim, _ in quote.passage.claims:
-                holders = [p for p in self.retriever.passages.values() if p.dated and claim in dict(p.claims)]
+                holders = [p for p in self.retriever.passages.values()
+                           if p.dated and any(figure(name) == figure(claim) for name, _ in p.claims)]
                 newest = max(holders, key=lambda p: p.as_of, default=None)
                 if newest is None or newest.as_of <= quote.passage.as_of \
-                        or any(q.passage.group == newest.group for q in quotes + lead):
+                        or any(q.passage.group == newest.group for q in quotes + ordered):
                     continue
                 best = self._prefer([p for p in holders if p.group == newest.group], language)
-                lead.append(Quote(best, _sentence_with(best, dict(best.claims)[claim]), quote.score))
-        ordered = lead + quotes
+                value = next(v for name, v in best.claims if figure(name) == figure(claim))
+                ordered.append(Quote(best, _sentence_with(best, value), quote.score))  # before the older one
+            ordered.append(quote)
         # among quotes stating the same figure, the newest statement comes first
-        for claim in {c for q in ordered if q.passage.dated for c, _ in q.passage.claims}:
-            slots = [i for i, q in enumerate(ordered) if q.passage.dated and claim in dict(q.passage.claims)]
+        for name in {figure(c) for q in ordered if q.passage.dated for c, _ in q.passage.claims}:
+            slots = [i for i, q in enumerate(ordered)
+                     if q.passage.dated and any(figure(c) == name for c, _ in q.passage.claims)]
             newest = sorted((ordered[i] for i in slots), key=lambda q: q.passage.as_of, reverse=True)
             for i, q in zip(slots, newest):
                 ordered[i] = q

@@ -51,10 +51,12 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslak", "id": r"negosiasi|merancang|perundingan",
         "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|초안", "ar": r"تفاوض|مفاوض|صياغة",
     },
-    "hope": {
-        "en": r"hope|expect", "fr": r"espér|espoir", "es": r"esper", "pt": r"esper", "it": r"sper",
-        "de": r"hoff|erwart", "ru": r"надея|надежд|ожида", "vi": r"hy vọng|kỳ vọng", "tr": r"umu|bekle",
-        "id": r"berharap|harapan", "zh": r"希望|期望", "ja": r"期待|望ん", "ko": r"희망|기대", "ar": r"تأمل|يأمل|أمل",
+    "hope": {  # hopes and expectations, not aims (Arabic: normalised letters, whole words)
+        "en": r"hope|expect(?!ation)|wish", "fr": r"espér|espoir|attendu|souhait", "es": r"esper|previst", "pt": r"esper|previst",
+        "it": r"sper|previst", "de": r"hoff|erwart", "ru": r"надея|надежд|ожида|рассчитыва", "tr": r"umu|bekle",
+        "vi": r"hy vọng|kỳ vọng|mong muốn|mong đợi|dự kiến", "id": r"berharap|harapan|diharapkan",
+        "zh": r"希望|期望|预计|預計|预期|預期", "ja": r"期待|望ん|見込", "ko": r"희망|기대|예상",
+        "ar": r"(?<!\w)[وف]?(?:ال)?(?:[يتن]?امل|املت|امال|[يتن]توقع|متوقع)",
     },
 }
 # "The signing ceremony" names the event, not a signature: removed before the predicates are sought.

@@ -530,6 +530,27 @@ def _date_fit(x: str, raw: str) -> float:
     return 0.4 if _RELATIVE.search(x) else 0.0
 
 
+# a day of an event named by its order ("the first day", "le deuxième jour", "首日"): with a date or a
+# year, what makes a question ask about one moment rather than about today
+_DAY_ORDINAL = _rules(
+    r"\b(?:first|second|third|last|opening|closing)\s+day\b", r"\bday\s+(?:one|two|1|2)\b",
+    r"\b(?:premier|première|deuxième|second|dernier)\s+jour\b", r"\bjour\s+(?:un|deux|1|2)\b",
+    r"\b(?:primer|primera|segundo|segunda|último|última)\s+d[ií]a\b", r"\b(?:primeiro|segundo|último)\s+dia\b",
+    r"\b(?:primo|secondo|ultimo)\s+giorno\b", r"\b(?:ersten|zweiten|letzten)\s+tag\b",
+    r"\b(?:eerste|tweede|laatste)\s+dag\b", r"\b(?:pierwszego|drugiego|ostatniego)\s+dnia\b",
+    r"(?:перв|втор|последн)\w*\s+д(?:ень|ня|ню)", r"\bngày\s+(?:đầu|thứ\s+hai|cuối|đầu\s+tiên)",
+    r"اليوم\s+(?:الاول|الثاني|الاخير)", r"في\s+(?:اول|ثاني|اخر)\s+يوم",
+    r"第[一二三]天|首日|头一天|頭一天|初日|最終日|첫날|둘째\s*날", r"\b(?:ilk|ikinci|son)\s+gün",
+    r"\bhari\s+(?:pertama|kedua|terakhir)")
+
+
+def names_a_time(text: str) -> bool:
+    """Whether a question asks about one moment (a date, a month, a year, a day of the event), so
+    that a figure as of that moment answers it rather than the latest one."""
+    x = _norm(text)
+    return _date_fit(x, text) > 0.0 or bool(_DAY_ORDINAL.search(x))
+
+
 _NUM_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
