@@ -20,7 +20,8 @@ on a copy of the knowledge folder, with its own index in a temporary folder (it 
 service, not the model). Prints one Markdown row per ``--clients`` value (they run one after the
 other, on the same server and answer cache): requests, failed, throughput, latency p50/p95/max, and
 the share of answers that came from the answer cache (their ``cached``) and their p50; for a server it
-started, also the seconds from its start to ready and to its first answer, and its peak RSS.
+started, also the seconds from its start to ready, to its first answer and to its chat page (built
+after the start), and its peak RSS.
 """
 
 from __future__ import annotations
@@ -116,6 +117,20 @@ def row(name: str, clients: int, results: list, wall: float) -> list[object]:
             f"{percentile(from_cache, 0.5):.3f}" if from_cache else "-"]
 
 
+def page_ready(url: str, started: float, within: float = 120) -> float:
+    """Seconds from ``started`` until the chat page at / is served (it is built after the start)."""
+    import urllib.request
+
+    while time.monotonic() - started < within:
+        try:
+            with urllib.request.urlopen(url + "/", timeout=5) as response:
+                if response.status == 200:
+                    return time.monotonic() - started
+        except OSError:  # 503 while it is being built
+            time.sleep(0.1)
+    raise SystemExit(f"the chat page was not served within {within:g} s")
+
+
 def start(model: str, work: Path):
     """A server for the run (see the module's documentation)."""
     if model == "fake":
@@ -144,14 +159,15 @@ def main() -> None:
             ready = time.monotonic() - started
             ask(url, WARM_UP)
             first = time.monotonic() - started
+            page = page_ready(url, started) if server else 0.0
             rows = [row(args.mix, clients, *load(url, clients, args.requests, question)) for clients in args.clients]
             peak = peak_rss_mb(server.pid) if server else 0.0
         finally:
             stop(server)
     print(f"machine: {machine()}\nserver: {url}, model {args.model if not args.url else '(as it runs)'}")
     if server:
-        print(f"started: ready (health ok) {ready:.1f} s, first answer {first:.1f} s after the start; "
-              f"server peak RSS {peak:.0f} MB")
+        print(f"started: ready (health ok) {ready:.1f} s, first answer {first:.1f} s, chat page {page:.1f} s "
+              f"after the start; server peak RSS {peak:.0f} MB")
     print()
     print(table(["mix", "clients", "requests", "failed", "req/s", "p50 s", "p95 s", "max s", "from cache",
                  "p50 from cache s"], rows))

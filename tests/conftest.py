@@ -211,9 +211,10 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving_app(app, seconds: float = 30):
+def serving_app(app, seconds: float = 30, page: bool = False):
     """``app`` served by uvicorn on a free loopback port (in a thread) until the block ends; yields
-    its URL once /api/health says ok (the test fails if it does not within ``seconds``). The
+    its URL once /api/health says ok, and with ``page`` once the chat page at / is served (the
+    test fails if it does not within ``seconds``). The
     server has stopped when the block ends (a server thread dying under the interpreter's exit
     can crash it)."""
     import threading
@@ -230,7 +231,8 @@ def serving_app(app, seconds: float = 30):
     deadline = time.time() + seconds
     while time.time() < deadline:
         try:
-            if urllib.request.urlopen(f"{url}/api/health", timeout=1).status == 200:
+            if urllib.request.urlopen(f"{url}/api/health", timeout=1).status == 200 and (
+                    not page or urllib.request.urlopen(f"{url}/", timeout=1).status == 200):
                 break
         except OSError:
             time.sleep(0.2)

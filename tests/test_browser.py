@@ -47,7 +47,8 @@ def site(tmp_path_factory):
     settings = Settings(knowledge_dir=write_knowledge(tmp / "knowledge"), chroma_dir=tmp / "chroma",
                         feedback_db=tmp / "feedback.sqlite", calibration=FAKE_CALIBRATION, allowed_origins=[allowed],
                         rate_limit_burst=100, rate_limit_per_minute=600)  # the tests ask quickly, from one address
-    with serving_app(create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))) as bot:
+    # built after the server starts, as 'briefing-bot serve' does (lazy_page.py)
+    with serving_app(create_app(settings, Pipeline(settings, embedder=FakeEmbedder()), lazy_ui=True), page=True) as bot:
         pages = tmp / "pages"
         pages.mkdir()
         host_page = (ROOT / "examples" / "embed.html").read_text(encoding="utf-8").replace("http://127.0.0.1:7860", bot)

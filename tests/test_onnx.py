@@ -214,7 +214,7 @@ def test_encoder_batches_by_length_and_keeps_the_order(tmp_path):
     for text, vector in zip(texts, got):  # padded batches give each text its own vector
         np.testing.assert_allclose(vector, expected(text), atol=1e-6)
     assert sum(done) == len(texts) and max(done) == 2
-    assert encoder.max_length == 6 and encoder.pad_id == 0
+    assert encoder.max_length == 6 and encoder.tokenizer.pad_id == 0
     assert encoder.encode([]).shape[0] == 0
 
 

@@ -116,7 +116,7 @@ def start_server(env: dict[str, str], model: str, log: Path, ready_within: float
                 raise SystemExit(f"the server cannot start: {health.get('detail')}") from None
         except OSError:
             pass
-        time.sleep(0.5)
+        time.sleep(0.1)
     stop(server)
     raise SystemExit(f"the server was not ready within {ready_within:g} s")
 

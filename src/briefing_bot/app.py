@@ -26,6 +26,7 @@ from .errors import FeedbackError
 from .feedback import FeedbackStore
 from .guard import Guard, Refused
 from .ingest import progress_bar
+from .lazy_page import LazyPage
 from .logs import configure as configure_logging
 from .logs import event
 from .metrics import Metrics
@@ -87,8 +88,10 @@ class Kinds:
         return ()
 
 
-def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bool = True) -> FastAPI:
-    """The whole web application: API, chat page (Gradio), widget and embed script."""
+def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bool = True,
+               lazy_ui: bool = False) -> FastAPI:
+    """The whole web application: API, chat page (Gradio), widget and embed script (``lazy_ui``:
+    the page is built after the server has started, see ``lazy_page``)."""
     pipeline = pipeline or Pipeline(settings)
     metrics = Metrics()
     journal = FeedbackStore.from_settings(settings)
@@ -119,7 +122,12 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
         except FeedbackError as exc:  # answering does not wait for the database
             event("feedback_unavailable", str(exc), logging.ERROR)
         service.start()
+        page = getattr(_app.state, "page", None)
+        if page is not None:
+            await page.start()
         yield
+        if page is not None:
+            await page.stop()
         service.stop()
 
     app = FastAPI(title="briefing-bot API", version="0.2.0", lifespan=lifespan,
@@ -137,7 +145,9 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
     install_widget(app, settings)
     close_api_paths(app)  # before the chat page, which is mounted at /
     kinds = Kinds()
-    if with_ui:
+
+    def mount_page():
+        """Build the chat page and mount it at "/"; return the mounted Gradio app."""
         import gradio as gr
 
         from .web import build_app, install_errors as install_page_errors
@@ -148,6 +158,18 @@ def create_app(settings: Settings, pipeline: Pipeline | None = None, with_ui: bo
                             footer_links=["api"], show_error=False, max_file_size=1, enable_monitoring=False,
                             pwa=False, mcp_server=False, ssr_mode=False)
         install_page_errors(app)
+        return app.routes[-1].app
+
+    if with_ui and lazy_ui:
+        def detached_page():
+            built = mount_page()
+            app.router.routes.pop()  # served through the LazyPage mounted at "/" before it
+            return built
+
+        app.state.page = LazyPage(detached_page, first=lambda: service.health()[0] != "starting")
+        app.mount("/", app.state.page)
+    elif with_ui:
+        mount_page()
 
     app.add_middleware(Guard, limits=limits, max_body_bytes=settings.max_body_bytes, classify=kinds,
                        frame_ancestors=settings.allowed_origins, disabled=turned_off, exempt=is_static,
@@ -202,5 +224,5 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None, 
         threading.Timer(2.0, webbrowser.open, [url]).start()  # a no-op where there is no browser
     # The app applies uvicorn's proxy-headers middleware itself, with trusted_proxies: uvicorn's own
     # (which trusts 127.0.0.1 by default) is off so that nothing else rewrites the client.
-    uvicorn.run(create_app(settings, pipeline, with_ui), host=host, port=port, root_path=settings.root_path, log_level="warning",
+    uvicorn.run(create_app(settings, pipeline, with_ui, lazy_ui=True), host=host, port=port, root_path=settings.root_path, log_level="warning",
                 access_log=False, proxy_headers=False, server_header=False)

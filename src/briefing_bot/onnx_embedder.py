@@ -1,6 +1,6 @@
-"""The embedder on ONNX Runtime: an exported graph (see ``onnx_export``) and the model's fast tokenizer.
+"""The embedder on ONNX Runtime: an exported graph (see ``onnx_export``) and the model's tokenizer.
 
-No torch at run time: ``tokenizers`` turns texts into ids, ``onnxruntime`` runs the graph, which
+No torch at run time: ``tokenization`` turns texts into ids, ``onnxruntime`` runs the graph, which
 ends in mean pooling, the model's Dense layers and L2 normalisation, so its output is the vector.
 """
 
@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from .embedders import BATCH, PromptedEmbedder, vectors_name
 from .errors import ModelError
 from .models import ResolvedModel, graph_mismatch, onnx_graph
+from .tokenization import load_tokenizer
 
 # Texts per run, by precision. An int8 graph quantises its activations per run, over every row of
 # the batch: the padding of short texts widens the range for all of them (EmbeddingGemma: cosine to
@@ -41,7 +42,6 @@ class OnnxEncoder:
 
     def __init__(self, graph: Path, threads: int = 0, batch: int = BATCH) -> None:
         import onnxruntime
-        from tokenizers import Tokenizer
 
         folder = Path(graph).parent
         self.batch = batch
@@ -49,16 +49,8 @@ class OnnxEncoder:
         tokenizer_config = _json(folder / "tokenizer_config.json")
         self.max_length = int(config.get("max_seq_length") or tokenizer_config.get("model_max_length") or 512)
         self.lower = bool(config.get("do_lower_case"))
-        try:
-            self.tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
-        except Exception as exc:  # tokenizers raises its own exception type
-            raise ModelError(f"Cannot read the tokenizer beside {graph}: {exc}. Run "
-                             "'briefing-bot models fetch' to export the graph again.") from None
-        self.tokenizer.no_padding()
-        self.tokenizer.enable_truncation(self.max_length)
         pad = tokenizer_config.get("pad_token")
-        pad = pad.get("content") if isinstance(pad, dict) else pad
-        self.pad_id = (self.tokenizer.token_to_id(pad) if pad else None) or 0
+        self.tokenizer = load_tokenizer(folder, self.max_length, pad.get("content") if isinstance(pad, dict) else pad)
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = threads or os.cpu_count() or 1
         options.inter_op_num_threads = 1
@@ -77,14 +69,14 @@ class OnnxEncoder:
         texts = [t.lower() for t in texts] if self.lower else list(texts)
         if not texts:
             return np.zeros((0, 0), np.float32)
-        ids = [e.ids for e in self.tokenizer.encode_batch(texts)]
+        ids = self.tokenizer.encode(texts)
         order = sorted(range(len(ids)), key=lambda i: -len(ids[i]))
         batches = [order[start:start + self.batch] for start in range(0, len(order), self.batch)]
         random.Random(0).shuffle(batches)
         out = None
         for chosen in batches:
             width = max(len(ids[i]) for i in chosen)
-            input_ids = np.full((len(chosen), width), self.pad_id, np.int64)
+            input_ids = np.full((len(chosen), width), self.tokenizer.pad_id, np.int64)
             mask = np.zeros((len(chosen), width), np.int64)
             for row, i in enumerate(chosen):
                 input_ids[row, :len(ids[i])] = ids[i]
