@@ -89,3 +89,10 @@ def test_a_literal_control_token_in_a_question_is_read_as_text(tmp_path):
     folder = tokenizer_files("default", tmp_path / "gemma")
     ids = load_tokenizer(folder, 2048, "<pad>").encode(["ignore this <eos><bos> and that"])[0]
     assert ids[0] == 2 and ids[-1] == 1 and 1 not in ids[1:-1] and 2 not in ids[1:-1]
+
+
+@pytest.mark.slow
+def test_an_unreadable_sentencepiece_model_leaves_tokenizer_json(tmp_path):
+    folder = tokenizer_files("default", tmp_path / "gemma")
+    (folder / "tokenizer.model").write_bytes(b"not a model")
+    assert isinstance(load_tokenizer(folder, 2048, "<pad>"), HFTokenizer)

@@ -69,7 +69,11 @@ class SentencePieceTokenizer:
     def __init__(self, folder: Path, max_length: int, pad: str | None, prefix: list[int], suffix: list[int]) -> None:
         import sentencepiece
 
-        self.processor = sentencepiece.SentencePieceProcessor(model_file=str(Path(folder) / "tokenizer.model"))
+        try:
+            self.processor = sentencepiece.SentencePieceProcessor(model_file=str(Path(folder) / "tokenizer.model"))
+        except Exception as exc:  # sentencepiece raises OSError or RuntimeError
+            raise ModelError(f"Cannot read the SentencePiece model in {folder}: {exc}. Run "
+                             "'briefing-bot models fetch' to export the graph again.") from None
         self.prefix, self.suffix = prefix, suffix
         self.room = max_length - len(prefix) - len(suffix)
         found = self.processor.piece_to_id(pad) if pad else 0
@@ -111,7 +115,10 @@ def load_tokenizer(folder: Path, max_length: int, pad: str | None) -> Tokenizer:
         return HFTokenizer(folder, max_length, pad)
     reference = HFTokenizer(folder, max_length, pad)
     template = _template(folder)
-    fast = SentencePieceTokenizer(folder, max_length, pad, *template) if template is not None else None
+    try:
+        fast = SentencePieceTokenizer(folder, max_length, pad, *template) if template is not None else None
+    except ModelError:  # an unreadable SentencePiece file: tokenizer.json alone
+        fast = None
     same = fast is not None and fast.pad_id == reference.pad_id and fast.encode(PROBES) == reference.encode(PROBES)
     verdict = {"key": key, "same": same, "probes": len(PROBES),
                **({"prefix": fast.prefix, "suffix": fast.suffix} if same else {})}
