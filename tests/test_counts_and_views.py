@@ -143,3 +143,35 @@ def test_a_hope_does_not_answer_what_was_done(tmp_path):
     assert done.answered and not any("hoped" in c.quote for c in done.citations), done.answer
     hoped = pipeline.ask("How many states did the host hope would sign the convention in Hanoi?")
     assert "hoped" in hoped.citations[0].quote, hoped.answer
+
+
+VIEWS = COUNTS.split("---\n\n")[0] + """---
+
+Rights groups criticised the convention as a danger to human rights and as a tool of surveillance.
+Source: hrw
+View: reception = critical
+View: human-rights = critical
+
+A prosecutor signed the convention for the federation in Hanoi. The president called the signing of the convention historic.
+Source: interpol
+View: reception = supportive
+
+Article 6 of the convention requires respect for human rights.
+Source: untc
+View: human-rights = supportive
+"""
+
+
+def test_a_side_is_quoted_whole_and_the_views_are_named_once(tmp_path):
+    folder = write_knowledge(tmp_path / "knowledge", {"views.en.md": VIEWS})
+    settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                        calibration=FAKE_CALIBRATION)
+    answer = Pipeline(settings, embedder=FakeEmbedder()).ask("What did rights groups criticise about the convention?")
+    quotes = [c.quote for c in answer.citations]
+    assert quotes[0].startswith("Rights groups criticised"), answer.answer
+    assert any(q.endswith("called the signing of the convention historic.") and q.startswith("A prosecutor")
+               for q in quotes), quotes  # the sentence that carries the view, with its context
+    assert any(q.startswith("Article 6") for q in quotes)
+    assert answer.answer.count("different views") == 1
+    assert "critical [1]; supportive [2] [3]" in answer.answer, answer.answer
+    assert citation_problems(answer.to_dict()) == []

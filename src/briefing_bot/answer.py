@@ -192,41 +192,38 @@ class Answerer:
 
     def views(self, citations: list[Citation], language: str, retrieval: Retrieval | None
               ) -> tuple[list[str], list[str]]:
-        """On a contested topic (``View:`` lines), quote the sides the cited passages leave out, and
-        name each side's citations. Mutates ``citations``; returns the quotes and the notes."""
+        """On a contested topic (``View:`` lines), quote the sides the cited passages leave out (the
+        whole passage: which of its sentences carries the view is not marked), and name each side's
+        citations, over all the answer's topics in one note. Mutates ``citations``; returns the
+        quotes and the notes."""
         passages = self.retriever.passages
         rank = {g.key: i for i, g in enumerate(retrieval.groups)} if retrieval else {}
-        parts, notes = [], []
+        parts: list[str] = []
+        named: dict[str, set[int]] = {}
         for topic in sorted({t for c in citations for t, _ in passages[c.passage_id].views}):
             sides: dict[str, list[int]] = {}
             for c in citations:
                 for t, side in passages[c.passage_id].views:
                     if t == topic:
                         sides.setdefault(side, []).append(c.n)
-            every = sorted({side for p in passages.values() for t, side in p.views if t == topic})
-            for side in every:
+            for side in sorted({side for p in passages.values() for t, side in p.views if t == topic}):
                 if side in sides:
                     continue
                 holders = [p for p in passages.values() if (topic, side) in p.views]
                 group = min({p.group for p in holders}, key=lambda g: (rank.get(g, len(rank)), g))
                 best = self._prefer([p for p in holders if p.group == group], language)
-                sentence = self._closest_sentence(best, retrieval)
                 n = len(citations) + 1
-                citations.append(citation(n, best, sentence.text))
-                parts.append(f"{sentence.text} [{n}]")
+                citations.append(citation(n, best, best.text))
+                parts.append(f"{best.text} [{n}]")
                 sides[side] = [n]
             if len(sides) > 1:
-                listed = "; ".join(f"{messages.side(s, language)} " + " ".join(f"[{n}]" for n in sides[s])
-                                   for s in every)
-                notes.append(messages.say(messages.VIEWS, language).format(values=listed))
-        return parts, notes
-
-    def _closest_sentence(self, passage: Passage, retrieval: Retrieval | None) -> Sentence:
-        """The sentence of ``passage`` most similar to the question (the first without a question)."""
-        sims = self.retriever.sentence_similarities(retrieval.vector, [passage.passage_id]) if retrieval else {}
-        quotable = [s for s in passage.sentences if len(s.text) >= self.scoring.min_quote_chars] \
-            or list(passage.sentences)
-        return max(quotable, key=lambda s: sims.get(s.sentence_id, 0.0))
+                for side, ns in sides.items():
+                    named.setdefault(side, set()).update(ns)
+        if len(named) < 2:
+            return parts, []
+        listed = "; ".join(f"{messages.side(s, language)} " + " ".join(f"[{n}]" for n in sorted(named[s]))
+                           for s in sorted(named))
+        return parts, [messages.say(messages.VIEWS, language).format(values=listed)]
 
     def conflicts(self, citations: list[Citation], language: str) -> tuple[list[Conflict], list[str]]:
         """Cite every value of each disputed figure (``Claim:``) that the cited passages state, and
