@@ -175,3 +175,13 @@ def test_a_side_is_quoted_whole_and_the_views_are_named_once(tmp_path):
     assert answer.answer.count("different views") == 1
     assert "critical [1]; supportive [2] [3]" in answer.answer, answer.answer
     assert citation_problems(answer.to_dict()) == []
+
+
+def test_a_passage_stating_a_side_is_quoted_whole_when_it_answers(tmp_path):
+    folder = write_knowledge(tmp_path / "knowledge", {"views.en.md": VIEWS})
+    settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                        calibration=FAKE_CALIBRATION)
+    answer = Pipeline(settings, embedder=FakeEmbedder()).ask("Which prosecutor signed the convention for the federation?")
+    assert answer.citations[0].quote == ("A prosecutor signed the convention for the federation in Hanoi. "
+                                         "The president called the signing of the convention historic."), answer.answer
+    assert [c.passage_id for c in answer.citations].count(answer.citations[0].passage_id) == 1

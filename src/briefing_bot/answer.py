@@ -144,14 +144,18 @@ class Answerer:
     def compose(self, question: str, language: str, quotes: list[Quote],
                 retrieval: Retrieval | None = None) -> Answer:
         """The answer text: the quotes, each with its [n] marker (and its date when it states a
-        count), then the other sides of contested topics, then notes on disputed or changed figures."""
+        count; a passage that states a side of a contested topic whole), then the other sides of
+        contested topics, then notes on disputed or changed figures."""
         citations: list[Citation] = []
         parts: list[str] = []
         quotes = self.newest_first(quotes, language, question_type(question) == "count" and not names_a_time(question))
         for i, quote in enumerate(quotes):
+            text = quote.passage.text if quote.passage.views else quote.sentence.text  # a side: said whole
+            if any(c.passage_id == quote.passage.passage_id and c.quote == text for c in citations):
+                continue
             n = len(citations) + 1
-            citations.append(citation(n, quote.passage, quote.sentence.text))
-            parts.append(f"{quote.sentence.text} [{n}]")
+            citations.append(citation(n, quote.passage, text))
+            parts.append(f"{text} [{n}]")
             if quote.passage.dated and all(q.passage.passage_id != quote.passage.passage_id for q in quotes[i + 1:]):
                 parts.append(messages.say(messages.AS_OF, language).format(
                     date=messages.format_date(quote.passage.as_of, language), source=quote.passage.publisher))
