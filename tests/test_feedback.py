@@ -25,6 +25,17 @@ def answer(question: str, answered: bool = True, language: str = "en", support: 
                   language=language, support=support if answered else 0.0, supported="well" if answered else "")
 
 
+def test_one_vote_per_answer_the_last_one_counts(tmp_path):
+    store = FeedbackStore(tmp_path / "feedback.sqlite")
+    first, second = answer("Who chairs it?"), answer("Where is it?")
+    store.record(first)
+    store.record(second)
+    for vote in (1, 1, -1):  # a second click, a retry, a change of mind
+        assert store.vote(first.answer_id, vote) is True
+    assert store.vote(second.answer_id, 1) is True
+    assert sorted((a, v) for _q, a, v, _t in store.all()) == sorted([(first.answer_id, -1), (second.answer_id, 1)])
+
+
 def test_votes_only_for_answers_the_server_issued(tmp_path):
     store = FeedbackStore(tmp_path / "f.sqlite")
     given = answer("When is the ceremony?")
@@ -127,10 +138,11 @@ def test_a_sqlite_file_of_an_earlier_version_keeps_its_data(tmp_path):
         db.execute("INSERT INTO feedback (question, answer_id, vote, created_at) VALUES "
                    "('Who chairs it?', '0123456789abcdef', 1, ?)", (now_utc(),))
     store = FeedbackStore(path)
-    assert store.vote("0123456789abcdef", -1) is True
-    assert [v for _q, _a, v, _t in store.all()] == [1, -1]
+    assert [v for _q, _a, v, _t in store.all()] == [1]
+    assert store.vote("0123456789abcdef", -1) is True  # replaces the earlier vote on the same answer
+    assert [v for _q, _a, v, _t in store.all()] == [-1]
     same = FeedbackStore(f"sqlite:///{path}")  # the same file named by a database URL
-    assert [r["vote"] for r in same.export_rows()] == [1, -1] and same.questions()[0][0] == "Who chairs it?"
+    assert [r["vote"] for r in same.export_rows()] == [-1] and same.questions()[0][0] == "Who chairs it?"
 
 
 def test_a_database_that_cannot_be_used_is_a_typed_error_without_its_password(tmp_path):

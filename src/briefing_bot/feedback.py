@@ -101,9 +101,10 @@ class FeedbackStore:
             raise FeedbackError(f"The record of questions and votes at {self.where} cannot be used now "
                                 f"({_reason(exc)}).") from None
 
-    def _write(self, statement) -> None:
+    def _write(self, *statements) -> None:
         with self._transaction() as connection:
-            connection.execute(statement)
+            for statement in statements:
+                connection.execute(statement)
             if time.monotonic() - self._purged > PURGE_EVERY or not self._purged:
                 self._purge(connection)
 
@@ -146,19 +147,17 @@ class FeedbackStore:
     # --- votes ------------------------------------------------------------------------------------
 
     def vote(self, answer_id: str, vote: int) -> bool:
-        """Record a vote (1 or -1) on an answer in the record; False (nothing recorded) when it is
-        not there."""
+        """Record a vote (1 or -1) on an answer in the record, replacing an earlier vote on it (one
+        vote per answer: a second click, or a client that retries, is not counted twice); False
+        (nothing recorded) when the answer is not there."""
+        if vote not in (1, -1):
+            raise ValueError("vote must be 1 or -1")
         question = self.issued(answer_id)
         if question is None:
             return False
-        self.add(question, answer_id, vote)
+        self._write(FEEDBACK.delete().where(FEEDBACK.c.answer_id == answer_id),
+                    FEEDBACK.insert().values(question=question, answer_id=answer_id, vote=vote, created_at=now_utc()))
         return True
-
-    def add(self, question: str, answer_id: str, vote: int) -> None:
-        """Record one vote (1 or -1), unchecked."""
-        if vote not in (1, -1):
-            raise ValueError("vote must be 1 or -1")
-        self._write(FEEDBACK.insert().values(question=question, answer_id=answer_id, vote=vote, created_at=now_utc()))
 
     def all(self) -> list[tuple[str, str, int, str]]:
         """Every vote, oldest first."""
