@@ -149,10 +149,11 @@ class Answerer:
         citations: list[Citation] = []
         parts: list[str] = []
         quotes = self.newest_first(quotes, language, question_type(question) == "count" and not names_a_time(question))
-        for i, quote in enumerate(quotes):
-            text = quote.passage.text if quote.passage.views else quote.sentence.text  # a side: said whole
-            if any(c.passage_id == quote.passage.passage_id and c.quote == text for c in citations):
-                continue
+        said: dict[tuple[str, str], Quote] = {}
+        for q in quotes:  # a passage that states a side is said whole, once
+            said.setdefault((q.passage.passage_id, q.passage.text if q.passage.views else q.sentence.text), q)
+        quotes = list(said.values())
+        for i, ((_, text), quote) in enumerate(said.items()):
             n = len(citations) + 1
             citations.append(citation(n, quote.passage, text))
             parts.append(f"{text} [{n}]")
