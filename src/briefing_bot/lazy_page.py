@@ -78,10 +78,12 @@ class LazyPage:
         message = ("The chat page could not be built; the API still answers. See the server's log."
                    if self.failed else MESSAGE)
         retry = {"Retry-After": str(RETRY_SECONDS), "Cache-Control": "no-store"}
-        start, body = json_error(503, "starting", message, retry)
         if scope["method"] == "GET" and "/gradio_api/" not in scope["path"]:  # a browser: a page that reloads
-            body = _STARTING.format(s=RETRY_SECONDS, message=html.escape(message)).encode()
-            start["headers"] = [(b"content-type", b"text/html; charset=utf-8"),
-                                (b"content-length", str(len(body)).encode())] + start["headers"][2:]
+            from starlette.responses import HTMLResponse
+
+            page = _STARTING.format(s=RETRY_SECONDS, message=html.escape(message))
+            await HTMLResponse(page, status_code=503, headers=retry)(scope, receive, send)
+            return
+        start, body = json_error(503, "starting", message, retry)
         await send(start)
         await send({"type": "http.response.body", "body": body})

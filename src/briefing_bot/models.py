@@ -69,6 +69,17 @@ def sha256_file(path: Path, chunk: int = 1 << 20) -> str:
     return digest.hexdigest()
 
 
+def save_stamp(path: Path, record: dict) -> None:
+    """Write a small JSON record of what was checked (atomically); in a read-only folder, none is
+    kept and the check runs again at every load."""
+    try:
+        partial = Path(path).with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(record), encoding="utf-8")
+        os.replace(partial, path)
+    except OSError:
+        pass
+
+
 def _check(actual: str, expected: str, what: str) -> None:
     if actual != expected:
         raise ModelError(f"{what} does not match its pinned sha256 (expected {expected[:12]}..., "
@@ -541,12 +552,7 @@ def graph_mismatch(folder: Path, entry: dict) -> Path | None:
             return path
         stamps[f["file"]], changed = stamp, True
     if changed:
-        try:
-            partial = stamps_path.with_suffix(f".{os.getpid()}.tmp")
-            partial.write_text(json.dumps(stamps), encoding="utf-8")
-            os.replace(partial, stamps_path)
-        except OSError:
-            pass  # a read-only folder: the files are hashed at every load
+        save_stamp(stamps_path, stamps)
     return None
 
 

@@ -13,12 +13,11 @@ as text, where ``tokenizer.json`` would read it as the control token.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Protocol, Sequence
 
 from .errors import ModelError
-from .models import sha256_file
+from .models import save_stamp, sha256_file
 
 CHECKED = "tokenizer-check.json"
 PROBES = (
@@ -122,10 +121,5 @@ def load_tokenizer(folder: Path, max_length: int, pad: str | None) -> Tokenizer:
     same = fast is not None and fast.pad_id == reference.pad_id and fast.encode(PROBES) == reference.encode(PROBES)
     verdict = {"key": key, "same": same, "probes": len(PROBES),
                **({"prefix": fast.prefix, "suffix": fast.suffix} if same else {})}
-    try:
-        partial = folder / f"{CHECKED}.{os.getpid()}.tmp"
-        partial.write_text(json.dumps(verdict), encoding="utf-8")
-        os.replace(partial, folder / CHECKED)
-    except OSError:
-        pass  # a read-only folder: checked again at every load
+    save_stamp(folder / CHECKED, verdict)
     return fast if same else reference
