@@ -581,6 +581,19 @@ def test_precedence_and_edge_cases(text, expected):
     assert question_type(text) == expected
 
 
+@pytest.mark.parametrize("text", [
+    "Из скольких статей состоит договор?",  # Russian and Ukrainian "how many" is inflected
+    "Скольким странам нужно ратифицировать конвенцию?",
+    "Сколькими голосами приняли резолюцию?",
+    "З скількох статей складається конвенція?",
+    "条約は何条から成りますか？",  # Japanese counters: articles, chapters
+    "第2章には何項ありますか？",
+    "Wie hoch ist die Zahl der Unterzeichner?",
+])
+def test_inflected_and_counter_forms_ask_for_a_count(text):
+    assert question_type(text) == "count"
+
+
 @pytest.mark.parametrize("text,expected", [
     ("What happens when the convention enters into force?", ""),  # "when" inside a clause is not a date question
     ("Что произойдёт, когда конвенция вступит в силу?", ""),

@@ -100,8 +100,9 @@ _COUNT = (
     r"\bcombien\b", r"\bquel(?:le)?\s+(?:est\s+le\s+)?(?:nombre|pourcentage)\b",
     r"\bcuánt[oa]s?\b", r"^cuant[oa]s?\b", r"\bqué\s+cantidad\b", r"\bcuál\s+es\s+el\s+número\b",
     r"\bquant[oiae]s?\b", r"\bqual\s+(?:é\s+)?o\s+número\b", r"\bqual\s+è\s+il\s+numero\b",
-    r"\bсколько\b", r"\bкакое\s+(?:количество|число)\b", r"\bкаково\s+(?:количество|число)\b", r"\bскільки\b",
-    r"\bwie\s*viele?\b", r"\bwie\s+oft\b", r"\bwie\s+lange\b", r"\banzahl\b", r"\bhoeveel\b",
+    r"\bскольк(?:о|их|им|ими)\b", r"\bкакое\s+(?:количество|число)\b", r"\bкаково\s+(?:количество|число)\b",
+    r"\bскільк(?:и|ох|ом|ома)\b",
+    r"\bwie\s*viele?\b", r"\bwie\s+oft\b", r"\bwie\s+lange\b", r"\banzahl\b", r"\bzahl\s+der\b", r"\bhoeveel\b",
     r"\bkaç\b(?!\s+yılında)", r"\bne\s+kadar\b", r"\bsayısı\b",
     r"(?<!tahun )(?<!tanggal )(?<!bulan )(?<!hari )\bberapa\b", r"\bjumlah\b",
     r"(?<!ngày )(?<!năm )(?<!tháng )(?<!giờ )(?<!lúc )\bbao\s+nhiêu\b", r"\bbao\s+nhieu\b",
@@ -109,7 +110,7 @@ _COUNT = (
     r"\bب?كم\b", r"\b(?:ما|كم)\s+(?:هو\s+)?عدد\b",
     r"多少|多久|几(?=[个個家名位项項次种種国國年天份条條人十百千])|幾(?=[个個家名位项項次种種国國年天份条條人十百千])|数量|數量|总数",
     r"いくつ|いくら|どのくらい|どれくらい|どれぐらい|どのぐらい|どれだけ|何(?:カ国|か国|ヶ国|ケ国|箇国|人|件|回|個|種類|名|"
-    r"時間|日間|年間|ヶ月|か月|カ月|週間|パーセント|割|倍|票|つ)",
+    r"時間|日間|年間|ヶ月|か月|カ月|週間|パーセント|割|倍|票|つ|条|章|項|度)",
     r"몇(?!몇)(?!\s*(?:년\s*(?:에|도)|월|일\s*에|시))|얼마",
 )
 _COUNT_PL = re.compile(r"\bile\b")  # Polish "how many"; Turkish "ile" is "with"
