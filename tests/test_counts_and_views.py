@@ -185,3 +185,22 @@ def test_a_passage_stating_a_side_is_quoted_whole_when_it_answers(tmp_path):
     assert answer.citations[0].quote == ("A prosecutor signed the convention for the federation in Hanoi. "
                                          "The president called the signing of the convention historic."), answer.answer
     assert [c.passage_id for c in answer.citations].count(answer.citations[0].passage_id) == 1
+
+
+def test_when_none_of_the_best_sentences_may_be_quoted_the_next_ones_are_tried(tmp_path):
+    """Eight passages close to the question give no number; the count lies in a ninth, further down
+    (no shared word: the fake embedder ranks it last). Without it, the bot declines."""
+    header = COUNTS.split("---\n\n")[0] + "---\n"
+    close = "".join(f"\nThe delegation of {name} welcomed the states that signed the convention in Hanoi.\nSource: untc\n"
+                    for name in ("Chile", "Ghana", "Nepal", "Peru", "Oman", "Fiji", "Togo", "Laos"))
+    far = "\nSixty-one delegations put their names to the text in the capital.\nSource: mps\nAs of: 2025-10-26\n"
+    question = "How many states signed the convention in Hanoi?"
+    for name, text in (("without", header + close), ("with", header + close + far)):
+        folder = write_knowledge(tmp_path / name / "knowledge", {"counts.en.md": text})
+        settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / name / "chroma", models_dir=MODELS_DIR,
+                            calibration=FAKE_CALIBRATION)
+        answer = Pipeline(settings, embedder=FakeEmbedder()).ask(question)
+        if name == "without":
+            assert not answer.answered, answer.answer
+        else:
+            assert answer.answered and "Sixty-one" in answer.citations[0].quote, answer.answer

@@ -70,12 +70,17 @@ class Answerer:
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
         hopes = "hope" in predicates(question, language)
-        quotable = [q for q in ranked if answers(q.features, question_type(question))
+
+        def quotable(quotes: list[Quote]) -> list[Quote]:
+            return [q for q in quotes if answers(q.features, question_type(question))
                     and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))]
-        if not quotable or verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
+
+        allowed = quotable(ranked) or quotable(self.rank(self.candidates(question, retrieval, lexical_query,
+                                                                         language, deeper=True)))
+        if not allowed or verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
             return self.decline(question, language, retrieval)
-        best = quotable[0].score
-        quotes = [q for q in quotable if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
+        best = allowed[0].score
+        quotes = [q for q in allowed if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
         return replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
                        supported=verdict.supported)
 
@@ -106,21 +111,26 @@ class Answerer:
                 return versions[wanted]
         return group.hits[0].passage
 
-    def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str) -> list[Candidate]:
-        """The sentences of the best passage groups (in the version to quote), with their features."""
-        if not retrieval.groups:
+    def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str,
+                   deeper: bool = False) -> list[Candidate]:
+        """The sentences of the best passage groups (in the version to quote), with their features;
+        ``deeper``: those of the next as many groups instead, their features still measured against
+        the best groups (tried when none of the best groups' sentences may be quoted)."""
+        n = self.scoring.groups
+        groups = retrieval.groups[:n]
+        if not groups:
             return []
-        groups = retrieval.groups[:self.scoring.groups]
-        chosen = [(rank, group, self.choose_version(group, language)) for rank, group in enumerate(groups)]
+        chosen = [(rank, group, self.choose_version(group, language))
+                  for rank, group in enumerate(retrieval.groups[:2 * n] if deeper else groups)]
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
         wanted = question_type(question)
         asked = predicates(question, language)
-        best_sentence = max(sims.values(), default=0.0)
+        best_sentence = max((sims.get(s.sentence_id, 0.0) for _, _, p in chosen[:n] for s in p.sentences), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0
         rows = []
-        for rank, group, passage in chosen:
+        for rank, group, passage in chosen[n:] if deeper else chosen:
             for position, sentence in enumerate(passage.sentences):
                 if sentence.sentence_id in sims and len(sentence.text) >= self.scoring.min_quote_chars:
                     overlap = (len(terms & set(tokens(sentence.text, language))) / len(terms)
