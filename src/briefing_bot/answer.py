@@ -63,12 +63,15 @@ class Answerer:
 
     def select(self, question: str, language: str, retrieval: Retrieval, lexical_query: str) -> Answer:
         """The fitted selection: rank the retrieved sentences, let the judge decide whether they
-        answer, and quote those that answer the question's type (else decline). A sentence that
-        states a hope or an expectation answers only a question about one: "Viet Nam hopes 40
-        states will sign" does not say how many signed."""
+        answer, and quote those that answer the question's type (when none of the best groups' may
+        be quoted, the next groups' are tried; else decline). A sentence that states a hope or an
+        expectation answers only a question about one: "Viet Nam hopes 40 states will sign" does
+        not say how many signed."""
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout)
+        if verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
+            return self.decline(question, language, retrieval)
         hopes = "hope" in predicates(question, language)
 
         def quotable(quotes: list[Quote]) -> list[Quote]:
@@ -77,7 +80,7 @@ class Answerer:
 
         allowed = quotable(ranked) or quotable(self.rank(self.candidates(question, retrieval, lexical_query,
                                                                          language, deeper=True)))
-        if not allowed or verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
+        if not allowed:
             return self.decline(question, language, retrieval)
         best = allowed[0].score
         quotes = [q for q in allowed if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
