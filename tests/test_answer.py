@@ -147,7 +147,7 @@ def test_the_judge_weighs_lexical_evidence_and_how_far_the_best_passage_stands_o
     unrelated = retriever.retrieve("pizza with mozzarella", "pizza with mozzarella", "en")
     assert on_topic.standout > unrelated.standout and on_topic.standout > 1.0
     top = tuple(i / 100 for i in range(len(FEATURES)))
-    row = dict(zip(QUESTION_FEATURES, question_row([(0.9, top)], 0.25, on_topic.standout)))
+    row = dict(zip(QUESTION_FEATURES, question_row([(0.9, top)], 0.25, on_topic.standout, 0.0)))
     at = dict(zip(FEATURES, top))
     assert row["standout"] == on_topic.standout
     assert [row[n] for n in ("lexical", "bm25", "predicate", "predicate_other")] == \

@@ -97,7 +97,7 @@ def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(
     strict = replace(selector.judges["lexical"], min_answerable=0.99, well_supported=0.0)
     selector = replace(selector, judges={"lexical": selector.judges["lexical"], "cross_lingual": strict})
     ranked = [(0.9, (0.8,) * len(FEATURES))]
-    lexical, cross = selector.judge(ranked, 0.0, 2.0), selector.judge(ranked, None, 2.0)
+    lexical, cross = selector.judge(ranked, 0.0, 2.0, 0.0), selector.judge(ranked, None, 2.0, 0.0)
     assert lexical.min_answerable == selector.judges["lexical"].min_answerable
     assert (cross.min_answerable, cross.supported) == (0.99, "well")
     assert cross.answerable == lexical.answerable  # the same fitted model here, another threshold
@@ -115,3 +115,24 @@ def test_a_regime_with_too_few_questions_is_judged_by_the_pooled_judge(pipeline,
     # every question here is English: no cross-lingual ones to fit a judge of their own on
     assert selector.report["regimes"]["cross_lingual"]["fitted_on"] == "all questions"
     assert selector.judges["cross_lingual"] == selector.judges["lexical"]
+
+
+def test_off_topic_faq_questions_are_labelled_out_of_scope_and_asked_without_their_topic(pipeline, knowledge, items):
+    (knowledge / "off.faq.yaml").write_text("""entries:
+  - id: menu
+    declines: true
+    questions: {en: ["What was on the lunch menu?"], fr: ["Quel était le menu du déjeuner ?"]}
+  - id: weather
+    declines: true
+    questions: {en: ["What was the weather like at the ceremony?"]}
+""", encoding="utf-8")
+    labelled = labelled_questions(knowledge, None)
+    menu = [i for i in labelled if i.fold == "faq:menu"]
+    assert [(i.gold, i.exclude_faq) for i in menu] == [(frozenset(), frozenset({"menu"}))] * 2
+    pipeline.ingest()
+    asked = collect(pipeline, menu)
+    retriever = pipeline.answerer.retriever
+    weather = retriever.retrieve(menu[0].question, menu[0].question, "en", exclude_faq=frozenset({"weather"}))
+    assert weather.off_topic == pytest.approx(1.0)  # the question itself, when its topic is not left out
+    # asked for calibration, its own topic is left out in every language: only the weather question remains
+    assert 0.0 < asked[0].off_topic < 0.9 and asked[1].off_topic == 0.0

@@ -10,6 +10,7 @@ import pytest
 import yaml
 
 from briefing_bot import messages
+from briefing_bot.faq import faq_files
 from briefing_bot.language import tokens
 from conftest import ROOT
 
@@ -31,9 +32,11 @@ def jaccard(a: set[str], b: set[str]) -> float:
 
 
 def _built_with() -> list[tuple[str, str, str]]:
-    """(where, language, text) of every FAQ variant, suggested question and training question."""
-    faq = yaml.safe_load((ROOT / "knowledge/lines-to-take.faq.yaml").read_text(encoding="utf-8"))
-    rows = [(f"faq {e['id']}", lang, q) for e in faq["entries"] for lang, qs in e["questions"].items() for q in qs]
+    """(where, language, text) of every FAQ variant (off-topic ones too), suggested question and
+    training question."""
+    rows = [(f"faq {e['id']}", lang, q) for path in faq_files(ROOT / "knowledge")
+            for e in yaml.safe_load(path.read_text(encoding="utf-8"))["entries"]
+            for lang, qs in e["questions"].items() for q in qs]
     rows += [(f"training {t['id']}", t["lang"], t["q"]) for t in _load("bench/data/train.jsonl")]
     return rows + [(f"suggestion {lang}", lang, q) for lang, qs in messages.SUGGESTIONS.items() for q in qs]
 

@@ -123,3 +123,50 @@ def test_a_line_to_take_is_decided_before_any_ranking(pipeline, knowledge, monke
     assert pipeline.ask("What was the final tally?").answered
     with pytest.raises(AssertionError, match="not ranked"):
         pipeline.ask("What was the final tally of votes?")
+
+
+OFF_TOPIC = """entries:
+  - id: off-topic-catering
+    declines: true
+    questions:
+      en: ["Which caterer served the delegations lunch?"]
+      fr: ["Quel traiteur a servi le déjeuner des délégations ?"]
+"""
+
+
+def test_an_off_topic_entry_lists_questions_without_passages(knowledge):
+    (knowledge / "off.faq.yaml").write_text(OFF_TOPIC, encoding="utf-8")
+    questions, problems = load_faq(knowledge, load_knowledge(knowledge).passages)
+    assert problems == []
+    assert [(q.entry_id, q.language, q.groups) for q in questions] == [
+        ("off-topic-catering", "en", ()), ("off-topic-catering", "fr", ())]
+
+
+@pytest.mark.parametrize("entry", [
+    '{id: both, declines: true, answers: [{doc: article.en, contains: "Guterres"}], questions: {en: ["Who?"]}}',
+    '{id: neither, questions: {en: ["Who?"]}}',
+    '{id: not-true, declines: "yes", questions: {en: ["Who?"]}}',
+])
+def test_an_entry_needs_either_answers_or_declines(knowledge, entry):
+    (knowledge / "bad.faq.yaml").write_text(f"entries:\n  - {entry}\n", encoding="utf-8")
+    questions, problems = load_faq(knowledge, load_knowledge(knowledge).passages)
+    assert questions == [] and len(problems) == 1 and "'declines: true'" in problems[0]
+
+
+def test_a_question_close_to_an_off_topic_one_is_declined_and_never_suggested(pipeline, knowledge):
+    question = "Which delegations attended the signing ceremony lunch?"
+    assert pipeline.ask(question).answered  # shares words with the ceremony passages
+    (knowledge / "off.faq.yaml").write_text(OFF_TOPIC.replace(
+        "Which caterer served the delegations lunch?", "Which caterer served the signing ceremony lunch?"),
+        encoding="utf-8")
+    report = pipeline.ingest()
+    assert report.faq_problems == [] and report.faq_questions == 2
+    answer = pipeline.ask(question)
+    assert not answer.answered
+    assert all("caterer" not in s for s in answer.suggestions)
+    retrieval = pipeline.answerer.retriever.retrieve(question, question, "en")
+    assert retrieval.off_topic > 0.5 and retrieval.faq_questions == () and retrieval.faq == 0.0
+    # left out like an FAQ entry when its own question is asked (calibration)
+    assert pipeline.answerer.retriever.retrieve(question, question, "en",
+                                                exclude_faq=frozenset({"off-topic-catering"})).off_topic == 0.0
+    assert pipeline.ask("How many articles does Hanoi Convention have?").answered  # no word in common

@@ -27,12 +27,15 @@ BLIND2 = load_questions(ROOT / "tests/data/blind2.jsonl")  # written from the fa
 # blind2 (169, 18 languages) default 0.722 / 0.721, fast 0.587 / 0.558. Refitted on 2026-11-30 (hope
 # words): default unchanged (dev 0.974), fast blind 0.562 / 0.864, blind2 0.579 / 0.558; then with
 # sides quoted whole: default regression 1.0 / 1.0, blind 0.762 / 0.939, blind2 0.730 / 0.721.
-# Margins: 0.05 (default dev), 0.09 (default regression), 0.19 (fast dev), 0.16 (fast regression),
-# 0.05 or more (blind and blind2 answers and declines).
+# Refitted later on 2026-11-30 (off-topic questions, Chinese counters): default dev 0.974 / 1.0, regression
+# 1.0 / 1.0, blind 0.762 / 0.955, blind2 0.770 / 0.744; fast dev 0.763 / 1.0, regression 0.750 / 1.0, blind
+# 0.540 / 0.955, blind2 0.571 / 0.605.
+# Margins: 0.05 (default dev), 0.09 (default regression), 0.16 (fast dev), 0.10 (fast regression),
+# 0.04 or more (blind and blind2 answers and declines).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
-BLIND_FLOORS = {"default": (0.67, 0.88), "fast": (0.50, 0.81)}
-BLIND2_FLOORS = {"default": (0.67, 0.67), "fast": (0.53, 0.50)}
+BLIND_FLOORS = {"default": (0.70, 0.90), "fast": (0.50, 0.90)}
+BLIND2_FLOORS = {"default": (0.72, 0.69), "fast": (0.53, 0.55)}
 
 def require(name: str) -> None:
     spec = {"default": MODELS["embeddinggemma-300m"], "fast": MODELS["multilingual-e5-small"]}[name]
@@ -160,7 +163,7 @@ def test_every_faq_question_gets_its_line_to_take_in_its_language(warm):
     retriever = pipeline.answerer.retriever
     questions, problems = load_faq(ROOT / "knowledge", list(retriever.passages.values()))
     assert problems == []
-    firsts = {(q.entry_id, q.language): q for q in reversed(questions)}.values()  # each entry's first per language
+    firsts = {(q.entry_id, q.language): q for q in reversed(questions) if q.groups}.values()  # each entry's first
     wrong = []
     for q in firsts:
         answer = pipeline.ask(q.text)

@@ -594,6 +594,15 @@ def test_inflected_and_counter_forms_ask_for_a_count(text):
     assert question_type(text) == "count"
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("对所通过案文的分析认为该公约共有68条，而条约汇编援引第64条。", 1.0),  # articles: 条 counts
+    ("该公约通过的案文共分9章：第一章，总则。", 1.0),  # chapters: 章 counts, after a Chinese character too
+    ("条约汇编援引关于签署的第64条。", 0.2),  # 第64条 is an article's number, not a count
+])
+def test_chinese_counters_of_articles_and_chapters_state_a_count(sentence, expected):
+    assert fits(sentence, "count") == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("text,expected", [
     ("What happens when the convention enters into force?", ""),  # "when" inside a clause is not a date question
     ("Что произойдёт, когда конвенция вступит в силу?", ""),

@@ -69,7 +69,7 @@ class Answerer:
         not say how many signed."""
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
-                                      retrieval.standout)
+                                      retrieval.standout, retrieval.off_topic)
         if verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
             return self.decline(question, language, retrieval)
         hopes = "hope" in predicates(question, language)

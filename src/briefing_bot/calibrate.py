@@ -1,10 +1,11 @@
 """Fit the answer-selection parameters (``selection.Selector``) of an embedding model on labelled
 questions, by cross-validation: ``briefing-bot calibrate``.
 
-Labelled questions are the FAQ's question variants (each answered by its entry's passages; when one
-is asked, its own entry is left out of FAQ routing, as for a question nobody wrote down) and a
-training file of further questions, answerable (with their passages) and out of scope. Folds
-keep an FAQ entry, or the questions answered by one passage, together. The steps:
+Labelled questions are the FAQ's question variants (each answered by its entry's passages, or out of
+scope for an off-topic entry; when one is asked, its own entry is left out of FAQ routing and of the
+off-topic questions, as for a question nobody wrote down: an off-topic entry holds one topic in every
+language) and a training file of further questions, answerable (with their passages) and out of scope.
+Folds keep an FAQ entry, or the questions answered by one passage, together. The steps:
 
 1. a logistic regression says which candidate sentences state the answer (the sentences that
    the FAQ entry or the training question points at);
@@ -17,8 +18,8 @@ keep an FAQ entry, or the questions answered by one passage, together. The steps
    of the share of answerable questions answered right and of out-of-scope ones declined; the
    "well supported" cut-off is the lowest support at which answers were right at least 95% of
    the time. A regime gets a judge fitted on its own questions when that beats the one fitted on
-   all questions by ``MARGIN`` on the cross-validated objective of its training-file questions
-   (the FAQ's variants, asked without their entry, are less like real questions).
+   all questions on the cross-validated objective of its training-file and off-topic questions (the
+   FAQ's answered variants, asked without their entry, are less like real questions).
 """
 
 from __future__ import annotations
@@ -38,9 +39,6 @@ from .selection import REGIMES, Candidate, Judge, Logistic, Selector, question_r
 TARGET_PRECISION = 0.95  # answers at or above the "well supported" cut-off are right this often
 FOLDS = 5
 MIN_REGIME = 20  # a regime with fewer answerable or out-of-scope questions gets a judge fitted on all
-# A regime gets a judge of its own when that gains this much on its cross-validated objective: about two
-# standard errors of the objective with the ~100 out-of-scope questions of a regime (less is noise).
-MARGIN = 0.05
 
 
 @dataclass(frozen=True)
@@ -71,6 +69,7 @@ class Asked:
     candidates: list[Candidate]
     unknown_words: float | None
     standout: float
+    off_topic: float
 
 
 def labelled_questions(knowledge_dir: Path, train: Path | None) -> list[Labelled]:
@@ -114,7 +113,7 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
     for item, p, vector in zip(items, prepared, vectors):
         retrieval = answerer.retriever.retrieve(p.query, p.query, p.language, vector, item.exclude_faq)
         found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language), retrieval.unknown_words,
-                           retrieval.standout))
+                           retrieval.standout, retrieval.off_topic))
     return found
 
 
@@ -135,7 +134,9 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     answerable = np.array([bool(item.gold) for item in items])
     has = np.array([bool(r) for r in rows])
     regimes = np.array([regime(a.unknown_words) for a in asked])
-    real = np.array([not item.exclude_faq for item in items])  # the training file's questions
+    # the training file's questions and the off-topic ones: the FAQ's answered variants, asked without
+    # their entry, are less like real questions
+    real = np.array([not item.exclude_faq or not item.gold for item in items])
     # 2.-3. per regime: the judge, and its cross-validated answers and supports
     answered, support = np.zeros(len(items), bool), np.zeros(len(items))
     judges, report = {}, {}
@@ -147,7 +148,7 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
             choices["its own questions"] = _judge(own, rows, right, answerable, splits)
         scores = {k: _objective(f.answered[own & real], right[own & real], answerable[own & real])
                   for k, f in choices.items()}
-        chosen = ("its own questions" if scores.get("its own questions", 0.0) >= scores["all questions"] + MARGIN
+        chosen = ("its own questions" if scores.get("its own questions", 0.0) > scores["all questions"]
                   else "all questions")
         fitted = choices[chosen]
         judges[name] = fitted.judge
@@ -221,7 +222,7 @@ def _question_row(candidate: Logistic, item: Labelled, asked: Asked) -> tuple[tu
         return (), False
     ranked = sorted(zip(candidate.probabilities([c.features for c in asked.candidates]), asked.candidates),
                     key=lambda x: -x[0])
-    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words, asked.standout),
+    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words, asked.standout, asked.off_topic),
             ranked[0][1].passage.group in item.gold)
 
 

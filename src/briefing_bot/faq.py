@@ -1,5 +1,7 @@
 """The curated FAQ ("lines to take"): question variants in many languages, each pointing at the
-passages that answer it. It routes questions to passages; answers still quote and cite them."""
+passages that answer it. It routes questions to passages; answers still quote and cite them. An
+entry marked ``declines: true`` instead lists questions the knowledge does not answer (off topic):
+the judge declines questions close to them."""
 
 from __future__ import annotations
 
@@ -19,7 +21,8 @@ FAQ_SUFFIX = ".faq.yaml"
 @dataclass(frozen=True)
 class FaqQuestion:
     """One question variant of an FAQ entry, with the passage groups that answer it and, in
-    them, the sentences (group, position in the passage) that its answers point at."""
+    them, the sentences (group, position in the passage) that its answers point at (no groups: an
+    off-topic question, to decline)."""
 
     question_id: str
     entry_id: str
@@ -52,7 +55,8 @@ def faq_files(root: Path) -> list[Path]:
 
 def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], list[str]]:
     """Every FAQ question variant, and the problems found (unreadable files, answers that do not
-    resolve to exactly one passage, duplicate ids). Entries with problems are left out."""
+    resolve to exactly one passage, an entry with both answers and ``declines``, duplicate ids).
+    Entries with problems are left out."""
     by_doc: dict[str, list[Passage]] = {}
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
@@ -71,16 +75,18 @@ def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], li
         for number, entry in enumerate(entries, 1):
             entry_id = str((entry or {}).get("id") or f"#{number}") if isinstance(entry, dict) else f"#{number}"
             where = f"{path}: entry '{entry_id}'"
-            if not isinstance(entry, dict) or not isinstance(entry.get("answers"), list) \
-                    or not isinstance(entry.get("questions"), dict):
-                problems.append(f"{where} needs 'id', a list of 'answers' and 'questions' by language.")
+            declines = isinstance(entry, dict) and entry.get("declines") is True
+            if not isinstance(entry, dict) or not isinstance(entry.get("questions"), dict) \
+                    or declines == isinstance(entry.get("answers"), list):
+                problems.append(f"{where} needs 'id', 'questions' by language, and either a list of 'answers' "
+                                "or 'declines: true' (questions the knowledge does not answer).")
                 continue
             if entry_id in seen:
                 problems.append(f"{where}: duplicate FAQ id.")
                 continue
             seen.add(entry_id)
             groups, sentences, broken = [], [], False
-            for answer in entry["answers"]:
+            for answer in entry.get("answers") or ():
                 doc, contains = str((answer or {}).get("doc", "")), str((answer or {}).get("contains", ""))
                 found = [p for p in by_doc.get(doc, []) if contains and contains in p.text]
                 if len(found) != 1:
@@ -90,7 +96,7 @@ def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], li
                 else:
                     groups.append(found[0].group)
                     sentences.extend((found[0].group, i) for i in pointed_sentences(found[0], contains))
-            if broken or not groups:
+            if broken or not (groups or declines):
                 continue
             for language, variants in entry["questions"].items():
                 for text in variants if isinstance(variants, list) else [variants]:

@@ -571,7 +571,7 @@ _NUM_WORD = _rules(_words(_NUM_WORDS))
 _IS_NUM_WORD = re.compile(rf"(?:{_NUM_WORDS})")
 _FOLLOW = re.compile(r"[\s-]+(?:of\s+|de\s+|d')?([^\W\d_]{2,})")
 _ZH_NUM = re.compile(r"(?<![第\d两兩二三四五六七八九十百千万萬])(?:[两兩二三四五六七八九十百千万萬]+|\d+)多?\s*"
-                     r"(?:个|個|名|位|项|項|国|國|家|次|种|種|份|人|座|カ国|か国|ヶ国|件|개국|개|명|건|번)")
+                     r"(?:个|個|名|位|项|項|国|國|家|次|种|種|份|人|座|条|條|章|款|节|節|篇|票|カ国|か国|ヶ国|件|개국|개|명|건|번)")
 _ZH_YEARS = re.compile(r"(?<![\d第])\d{1,3}\s*(?:多)?\s*(?:年|个月|個月|天|小时|小時)(?!\s*\d{1,2}\s*月)")  # durations
 _REF_NUMBER = r"\s+\d+(?:/\d+)*(?:\s*(?:\(\d+\)|,\s*\d+|و\s*\d+|(?:and|et|y|и|và)\s+\d+))*"
 _REF = _rules(  # article / resolution / document numbers, codes like 74/247, 24/7, COVID-19
@@ -580,7 +580,7 @@ _REF = _rules(  # article / resolution / document numbers, codes like 74/247, 24
             r"artículos?|párrafos?|resoluci[oó]n(?:es)?|capítulos?|artigos?|articol[oi]|điều|khoản|nghị\s+quyết|"
             r"chương|المادة|المواد|الفقرة|القرار|الفصل|مادة", after=_REF_NUMBER),
     r"\d+\s*(?:статьи|статьей|статье)", r"\b(?:ngày|tháng)\s+\d{1,2}\b", r"\d[\w.]*(?:/[\w.]+)+",
-    r"(?<=[^\W\d_]-)\d+", r"第\s*\d+\s*[条條款章届屆次]", r"\d+\s*[条條款]", r"\d+\s*조")
+    r"(?<=[^\W\d_]-)\d+", r"第\s*\d+\s*[条條款章届屆次]", r"(?<![共有计計])\d+\s*[条條款]", r"\d+\s*조")
 _DIGIT = re.compile(r"\d")
 _NUM = re.compile(r"\d+(?:[.,]\d+)*(?:st|nd|rd|th|e|er|ème|º|ª|-?е|-?го|-?й)?(?!\w)")
 _AFTER_NUM = re.compile(r"\s*(%|‰|percent|pour\s+cent|por\s+ciento|процент\w*)?(?:[\-–]?\s*([^\W\d_]+))?")

@@ -83,6 +83,7 @@ class Retrieval:
     # position) -> similarity of the closest FAQ question whose answer points at that sentence
     standout: float = 0.0  # how far the best passage similarity stands above the question's similarity to
     # every passage, in standard deviations (comparable across languages and question lengths)
+    off_topic: float = 0.0  # similarity of the closest off-topic FAQ question (``declines: true``; 0: none)
 
 
 class Retriever:
@@ -101,6 +102,8 @@ class Retriever:
         self._sentences: VectorTable | None = None
         self._faq: VectorTable | None = None
         self._lines: dict[str, tuple[tuple[str, int], ...]] = {}  # FAQ question key -> its pointed sentences
+        self._routes = np.arange(0)  # rows of the FAQ questions that point at passages ...
+        self._declines = np.arange(0)  # ... and of the off-topic ones
         self._sentence_rows: dict[str, np.ndarray] = {}  # passage id -> its rows in _sentences
 
     def warm_up(self) -> None:
@@ -122,6 +125,8 @@ class Retriever:
         for text, meta in zip(self._faq.documents, self._faq.metadatas):
             lines[question_key(text)].add(tuple((g, i) for g, i in json.loads(meta.get("sentences", "[]"))))
         self._lines = {key: next(iter(found)) for key, found in lines.items() if len(found) == 1}
+        off = np.array([meta["groups"] == "[]" for meta in self._faq.metadatas], dtype=bool)
+        self._routes, self._declines = np.flatnonzero(~off), np.flatnonzero(off)
         rows: dict[str, list[int]] = defaultdict(list)
         for row, meta in enumerate(self._sentences.metadatas):
             rows[meta["passage_id"]].append(row)
@@ -168,7 +173,7 @@ class Retriever:
                   for key, hits in members.items()]
         groups.sort(key=lambda g: -g.score)
         return Retrieval(vector, tuple(groups), faq_best, closest, self.lexical.unknown(lexical_query, language),
-                         sentence_routes, self._vectorstore.table.standout(vector))
+                         sentence_routes, self._vectorstore.table.standout(vector), self._off_topic(vector, exclude_faq))
 
     def line_to_take(self, question: str) -> tuple[tuple[str, int], ...]:
         """The sentences (group, position) that the FAQ's answer points at when ``question`` is one
@@ -185,7 +190,7 @@ class Retriever:
         routes: dict[str, float] = {}
         sentences: dict[tuple[str, int], float] = {}
         closest = []
-        for row, sim in self._faq.search(vector, FAQ_NEIGHBOURS + 8 * len(exclude)):
+        for row, sim in self._faq.search(vector, FAQ_NEIGHBOURS + 8 * len(exclude), self._routes):
             meta = self._faq.metadatas[row]
             if meta["entry_id"] in exclude or len(closest) >= FAQ_NEIGHBOURS:
                 continue
@@ -195,6 +200,11 @@ class Retriever:
             for key, position in json.loads(meta.get("sentences", "[]")):
                 sentences.setdefault((key, position), sim)
         return (closest[0][2] if closest else 0.0), routes, sentences, tuple(closest)
+
+    def _off_topic(self, vector: list[float], exclude: frozenset[str]) -> float:
+        """The similarity of the closest off-topic FAQ question (outside the ``exclude``d entries)."""
+        return next((sim for row, sim in self._faq.search(vector, len(self._declines), self._declines)
+                     if self._faq.metadatas[row]["entry_id"] not in exclude), 0.0)
 
     def _best_sentences(self, vector: list[float], k: int) -> list[tuple[str, float]]:
         """Passages ranked by their most similar sentence."""

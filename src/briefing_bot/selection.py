@@ -4,7 +4,8 @@ A first logistic model scores every candidate sentence from a few features (its 
 question, its passage's, FAQ routing, shared words, whether its form fits the question's type...).
 A ``Judge`` then weighs the whole answer from the best candidates (``QUESTION_FEATURES``: how
 likely they are, how similar the question is to anything in the knowledge, the best one's shared
-words and predicates, how far the best passage stands out from the rest): whether the knowledge
+words and predicates, how far the best passage stands out from the rest, how close the question is
+to one the knowledge does not answer): whether the knowledge
 answers the question at all (below ``min_answerable`` the bot declines), and whether the answer is
 right, which a calibration curve turns into the answer's ``support``: the estimated chance that it
 is right. There is one judge per ``REGIMES``: a question in a language the knowledge is written in
@@ -65,6 +66,8 @@ QUESTION_FEATURES = (
     "predicate_other",
     "standout",       # how far the best passage similarity stands above the question's similarity to every
     # passage, in standard deviations (Retrieval.standout): dense evidence relative to the question itself
+    "off_topic",      # 1 when the question's nearest neighbour is a question the knowledge does not answer: its
+    # similarity (Retrieval.off_topic) is above that of the closest answered FAQ question and of the best sentence
 )
 
 
@@ -150,14 +153,14 @@ class Selector:
         return self.candidate.probabilities(rows)
 
     def judge(self, ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None,
-              standout: float) -> Verdict:
+              standout: float, off_topic: float) -> Verdict:
         """The verdict on the candidates ranked best first as (probability, features), given the
-        question's share of unknown words (None: its language has no knowledge passages) and its
-        ``Retrieval.standout``."""
+        question's share of unknown words (None: its language has no knowledge passages), its
+        ``Retrieval.standout`` and ``Retrieval.off_topic``."""
         judge = self.judges[regime(unknown_words)]
         if not ranked:
             return Verdict(0.0, 0.0, judge.min_answerable, "partly")
-        return judge.verdict(question_row(ranked, unknown_words, standout))
+        return judge.verdict(question_row(ranked, unknown_words, standout, off_topic))
 
     def digest(self) -> str:
         """A fingerprint of the fitted parameters (answers change when they do)."""
@@ -169,13 +172,15 @@ class Selector:
 
 
 def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None,
-                 standout: float) -> tuple[float, ...]:
+                 standout: float, off_topic: float) -> tuple[float, ...]:
     """The question-level features (``QUESTION_FEATURES``) from the ranked candidates."""
     (best, top), second = ranked[0], (ranked[1][0] if len(ranked) > 1 else 0.0)
     at = {name: top[i] for i, name in enumerate(FEATURES)}
+    closest = at["faq"] - at["faq_gap"]
+    nearest = max(closest, at["sentence"] - at["sentence_gap"])  # the best answered question's or sentence's
     return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"], at["faq_sentence"],
-            at["faq"] - at["faq_gap"], unknown_words or 0.0, float(unknown_words is None),
-            at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], standout)
+            closest, unknown_words or 0.0, float(unknown_words is None),
+            at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], standout, float(off_topic > nearest))
 
 
 def calibration_file(model: str) -> Path:
