@@ -170,3 +170,12 @@ def test_a_question_close_to_an_off_topic_one_is_declined_and_never_suggested(pi
     assert pipeline.answerer.retriever.retrieve(question, question, "en",
                                                 exclude_faq=frozenset({"off-topic-catering"})).off_topic == 0.0
     assert pipeline.ask("How many articles does Hanoi Convention have?").answered  # no word in common
+
+
+def test_an_off_topic_question_as_written_is_declined_whatever_the_judge_says(pipeline, knowledge):
+    (knowledge / "off.faq.yaml").write_text(OFF_TOPIC, encoding="utf-8")
+    pipeline.ingest()
+    pipeline.warm_up()
+    pipeline.answerer.scoring = replace(pipeline.answerer.scoring, min_answerable=1e-9)  # the judge answers all
+    assert not pipeline.ask("which caterer served the delegations LUNCH").answered
+    assert pipeline.ask("Which caterer served the delegations at the signing ceremony?").answered  # not listed

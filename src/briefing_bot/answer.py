@@ -56,8 +56,12 @@ class Answerer:
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
         line = self.line_to_take(question, language)
-        answer = (replace(self.compose(question, language, line, retrieval), support=1.0, supported="well")
-                  if line else self.select(question, language, retrieval, lexical_query))
+        if line:
+            answer = replace(self.compose(question, language, line, retrieval), support=1.0, supported="well")
+        elif self.retriever.declines(question):  # an off-topic FAQ question as written
+            answer = self.decline(question, language, retrieval)
+        else:
+            answer = self.select(question, language, retrieval, lexical_query)
         timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}
         return replace(answer, timings_ms=timings), retrieval
 

@@ -182,6 +182,12 @@ class Retriever:
         self.warm_up()
         return self._lines.get(question_key(question), ())
 
+    def declines(self, question: str) -> bool:
+        """Whether ``question`` is one of the FAQ's off-topic questions (``declines: true``), as
+        written up to case and punctuation, and no entry answers it."""
+        self.warm_up()
+        return self._lines.get(question_key(question)) == ()
+
     def _faq_routes(self, vector: list[float], exclude: frozenset[str]
                     ) -> tuple[float, dict[str, float], dict[tuple[str, int], float], tuple[tuple[str, str, float], ...]]:
         """The best FAQ similarity, the passage groups and the sentences that the closest FAQ
