@@ -204,3 +204,17 @@ def test_when_none_of_the_best_sentences_may_be_quoted_the_next_ones_are_tried(t
             assert not answer.answered, answer.answer
         else:
             assert answer.answered and "Sixty-one" in answer.citations[0].quote, answer.answer
+
+
+def test_a_count_of_articles_is_not_answered_with_chapters(tmp_path):
+    """A Chinese question counting articles (几条) is not answered by a sentence that counts chapters
+    (9章), though the fake embedder ranks it first: the sentence with the articles (68条) is quoted."""
+    zh = COUNTS.split("---\n\n")[0].replace("language: en", "language: zh") + (
+        "---\n\n该公约的 文本内容 经过五年谈判 共分为9章，第一章为总则。\nSource: untc\n\n"
+        "该公约的 最终案文 经过五年谈判 共有68条，第64条涉及签署。\nSource: untc\n")
+    folder = write_knowledge(tmp_path / "knowledge", {"counts.zh.md": zh})
+    settings = Settings(knowledge_dir=folder, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                        calibration=FAKE_CALIBRATION)
+    answer = Pipeline(settings, embedder=FakeEmbedder()).ask("该公约的 文本内容 共有几条？")
+    assert answer.answered and "68条" in answer.citations[0].quote, answer.answer
+    assert not any("9章" in c.quote for c in answer.citations), answer.answer

@@ -10,7 +10,7 @@ from collections import Counter
 import pytest
 
 from briefing_bot import question
-from briefing_bot.question import QUESTION_TYPES, fits, head, names_a_time, question_type
+from briefing_bot.question import QUESTION_TYPES, counts_what_is_asked, fits, head, names_a_time, question_type
 
 QUESTIONS = [  # (language, question, expected question_type)
     # en
@@ -601,6 +601,18 @@ def test_inflected_and_counter_forms_ask_for_a_count(text):
 ])
 def test_chinese_counters_of_articles_and_chapters_state_a_count(sentence, expected):
     assert fits(sentence, "count") == pytest.approx(expected)
+
+
+@pytest.mark.parametrize("question,sentence,expected", [
+    ("这项条约一共包含几条条款？", "该公约的案文共分9章：第一章，总则。", False),
+    ("这项条约一共包含几条条款？", "分析认为该公约共有68条，而条约汇编援引第64条。", True),
+    ("这项条约一共包含几条条款？", "条约汇编援引关于签署的第64条。", False),  # an article's number, not a count
+    ("公约有幾章？", "该公约的案文共分九章。", True),
+    ("この条約は何条ありますか？", "The convention has 68 articles.", True),  # another script: not judged here
+    ("How many articles does it have?", "该公约的案文共分9章。", True),
+])
+def test_a_count_of_parts_of_a_text_needs_that_part_counted(question, sentence, expected):
+    assert counts_what_is_asked(question, sentence) is expected
 
 
 @pytest.mark.parametrize("text,expected", [

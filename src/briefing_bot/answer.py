@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from . import messages
 from .language import tokens
 from .predicates import agreement, predicates
-from .question import fits, names_a_time, question_type
+from .question import counts_what_is_asked, fits, names_a_time, question_type
 from .retrieval import Group, Retrieval, Retriever
 from .selection import FEATURES, Candidate, Selector
 from .types import Answer, Citation, Conflict, Passage, Sentence
@@ -80,7 +80,8 @@ class Answerer:
 
         def quotable(quotes: list[Quote]) -> list[Quote]:
             return [q for q in quotes if answers(q.features, question_type(question))
-                    and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))]
+                    and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))
+                    and counts_what_is_asked(question, q.sentence.text)]
 
         allowed = quotable(ranked) or quotable(self.rank(self.candidates(question, retrieval, lexical_query,
                                                                          language, deeper=True)))

@@ -552,6 +552,24 @@ def names_a_time(text: str) -> bool:
     return _date_fit(x, text) > 0.0 or bool(_DAY_ORDINAL.search(x))
 
 
+# A Chinese or Japanese count of parts of a text names them with a counter: articles (条), chapters (章),
+# paragraphs (款), sections (节). "几条?" is not answered by "9章".
+_TEXT_UNIT = str.maketrans("條節", "条节")
+_ASKED_UNIT = re.compile(r"(?:多少|几|幾|何)\s*([条條章款节節])")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def counts_what_is_asked(question: str, sentence: str) -> bool:
+    """False when a Chinese or Japanese question counts parts of a text (articles, chapters...) and a
+    sentence written in Chinese characters states no count of that part; True otherwise (a sentence
+    in another script is not judged here)."""
+    asked = _ASKED_UNIT.search(question)
+    if not asked or not _HAN.search(sentence):
+        return True
+    unit = asked.group(1).translate(_TEXT_UNIT)
+    return bool(re.search(rf"(?<![第\d])(?:\d+|[一二三四五六七八九十百两兩]+)\s*{unit}", sentence.translate(_TEXT_UNIT)))
+
+
 _NUM_WORDS = (
     r"two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|"
     r"eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundreds?|thousands?|millions?|"
