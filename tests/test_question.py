@@ -607,6 +607,7 @@ def test_chinese_counters_of_articles_and_chapters_state_a_count(sentence, expec
     ("这项条约一共包含几条条款？", "该公约的案文共分9章：第一章，总则。", False),
     ("这项条约一共包含几条条款？", "分析认为该公约共有68条，而条约汇编援引第64条。", True),
     ("这项条约一共包含几条条款？", "条约汇编援引关于签署的第64条。", False),  # an article's number, not a count
+    ("这项条约一共包含几条条款？", "第十一条涉及滥用装置。", False),
     ("公约有幾章？", "该公约的案文共分九章。", True),
     ("この条約は何条ありますか？", "The convention has 68 articles.", True),  # another script: not judged here
     ("How many articles does it have?", "该公约的案文共分9章。", True),

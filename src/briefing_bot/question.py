@@ -567,7 +567,8 @@ def counts_what_is_asked(question: str, sentence: str) -> bool:
     if not asked or not _HAN.search(sentence):
         return True
     unit = asked.group(1).translate(_TEXT_UNIT)
-    return bool(re.search(rf"(?<![第\d])(?:\d+|[一二三四五六七八九十百两兩]+)\s*{unit}", sentence.translate(_TEXT_UNIT)))
+    numeral = "一二三四五六七八九十百两兩"
+    return bool(re.search(rf"(?<![第\d{numeral}])(?:\d+|[{numeral}]+)\s*{unit}", sentence.translate(_TEXT_UNIT)))
 
 
 _NUM_WORDS = (
