@@ -57,6 +57,12 @@ def test_a_clean_folder_passes(knowledge):
      "'changes' must be a list of entries with a date, a change and a reason"),
     ({"lines.faq.yaml": "entries:\n  - id: x\n    answers: [{doc: facts.en, contains: nowhere to be found}]\n"
                         "    questions: {en: [\"Where?\"]}\n"}, "matches 0 passages"),
+    ({"lines.faq.yaml": "entries:\n  - id: x\n    questions: {en: [\"Where?\"]}\n"},
+     "either a list of 'answers' or 'declines: true'"),
+    ({"lines.faq.yaml": "entries:\n  - id: chair\n    answers: [{doc: article.en, contains: Guterres chairs}]\n"
+                        "    questions: {en: [\"Who chairs?\"]}\n  - id: catering\n    declines: true\n"
+                        "    questions: {fr: [\"who CHAIRS\"]}\n"},
+     "FAQ question 'who CHAIRS' is off topic in entry 'catering' but answered in entry 'chair'"),
 ])
 def test_each_kind_of_problem_is_reported(tmp_path, files, expected):
     folder = write_knowledge(tmp_path / "knowledge")

@@ -179,3 +179,13 @@ def test_an_off_topic_question_as_written_is_declined_whatever_the_judge_says(pi
     pipeline.answerer.scoring = replace(pipeline.answerer.scoring, min_answerable=1e-9)  # the judge answers all
     assert not pipeline.ask("which caterer served the delegations LUNCH").answered
     assert pipeline.ask("Which caterer served the delegations at the signing ceremony?").answered  # not listed
+
+
+def test_a_question_both_answered_and_off_topic_is_a_problem(knowledge):
+    (knowledge / "lines.faq.yaml").write_text(FAQ, encoding="utf-8")
+    (knowledge / "off.faq.yaml").write_text(OFF_TOPIC.replace("Which caterer served the delegations lunch?",
+                                                              "who presides over the event"), encoding="utf-8")
+    questions, problems = load_faq(knowledge, load_knowledge(knowledge).passages)
+    assert len(questions) == 4
+    assert problems == ["FAQ question 'who presides over the event' is off topic in entry 'off-topic-catering' "
+                        "but answered in entry 'ceremony-chair': keep it in one of them."]

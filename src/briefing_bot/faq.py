@@ -55,8 +55,9 @@ def faq_files(root: Path) -> list[Path]:
 
 def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], list[str]]:
     """Every FAQ question variant, and the problems found (unreadable files, answers that do not
-    resolve to exactly one passage, an entry with both answers and ``declines``, duplicate ids).
-    Entries with problems are left out."""
+    resolve to exactly one passage, an entry with both answers and ``declines``, duplicate ids,
+    a question both answered and off topic). Entries with problems are left out; a question both
+    answered and off topic is kept in both (neither its line to take nor its decline applies)."""
     by_doc: dict[str, list[Passage]] = {}
     for p in passages:
         by_doc.setdefault(p.doc_id, []).append(p)
@@ -105,4 +106,8 @@ def load_faq(root: Path, passages: list[Passage]) -> tuple[list[FaqQuestion], li
                                          *(f"{g}#{i}" for g, i in sentences))
                         questions.append(FaqQuestion(qid, entry_id, str(language), text.strip(), tuple(groups),
                                                      tuple(sentences)))
+    answered = {question_key(q.text): q.entry_id for q in questions if q.groups}
+    problems += [f"FAQ question {q.text!r} is off topic in entry '{q.entry_id}' but answered in entry "
+                 f"'{answered[question_key(q.text)]}': keep it in one of them."
+                 for q in questions if not q.groups and question_key(q.text) in answered]
     return questions, problems
