@@ -8,7 +8,7 @@ from dataclasses import replace
 
 import pytest
 
-from briefing_bot.calibrate import collect, fit, labelled_questions
+from briefing_bot.calibrate import REPEATS, collect, fit, labelled_questions
 from briefing_bot.errors import ConfigError
 from briefing_bot.selection import FEATURES, load_selector
 from conftest import FAKE_CALIBRATION
@@ -88,6 +88,15 @@ def test_calibration_fits_parameters_for_the_model_it_names(pipeline, items, tmp
     path = tmp_path / "out" / "fake.json"
     selector.save(path)
     assert json.loads(path.read_text(encoding="utf-8"))["model"] == "fake-embedder"
+
+
+def test_the_figures_pool_several_cross_validations_with_shuffled_folds(pipeline, items):
+    """One draw of the folds moves the thresholds: every threshold, curve and figure is fitted on
+    REPEATS cross-validations pooled, each question once per repetition."""
+    asked = collect(pipeline, items)
+    report = fit("fake-embedder", items, asked).report
+    assert report["repeats"] == REPEATS > 1
+    assert report["regimes"]["lexical"]["questions"] == REPEATS * sum(1 for a in asked if a.candidates)
 
 
 def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(tmp_path):

@@ -5,7 +5,9 @@ Labelled questions are the FAQ's question variants (each answered by its entry's
 scope for an off-topic entry; when one is asked, its own entry is left out of FAQ routing and of the
 off-topic questions, as for a question nobody wrote down: an off-topic entry holds one topic in every
 language) and a training file of further questions, answerable (with their passages) and out of scope.
-Folds keep an FAQ entry, or the questions answered by one passage, together. The steps:
+Folds keep an FAQ entry, or the questions answered by one passage, together; the cross-validation
+is repeated with differently shuffled folds (``REPEATS``) and every figure, threshold and curve is
+fitted on the pooled repetitions, so that they do not depend on one draw of the folds. The steps:
 
 1. a logistic regression says which candidate sentences state the answer (the sentences that
    the FAQ entry or the training question points at);
@@ -38,6 +40,7 @@ from .selection import REGIMES, Candidate, Judge, Logistic, Selector, question_r
 
 TARGET_PRECISION = 0.95  # answers at or above the "well supported" cut-off are right this often
 FOLDS = 5
+REPEATS = 5  # cross-validations with differently shuffled folds, pooled
 MIN_REGIME = 20  # a regime with fewer answerable or out-of-scope questions gets a judge fitted on all
 
 
@@ -108,7 +111,7 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
     pipeline.warm_up(calibrated=False)
     answerer = pipeline.answerer
     prepared = [pipeline.prepare(item.question, list(item.history)) for item in items]
-    vectors = pipeline.embedder.embed_queries([p.query for p in prepared], progress)
+    vectors = pipeline.vectors(prepared, progress)
     found = []
     for item, p, vector in zip(items, prepared, vectors):
         retrieval = answerer.retriever.retrieve(p.query, p.query, p.language, vector, item.exclude_faq)
@@ -122,23 +125,28 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     from sklearn.model_selection import GroupKFold
 
     keys = sorted({item.fold for item in items})
-    splits = list(GroupKFold(n_splits=folds).split(np.zeros(len(items)),
-                                                   groups=[keys.index(item.fold) for item in items]))
-    # 1. which candidate answers: out-of-fold rankings, as for questions never seen
-    rows: list[tuple[float, ...]] = [()] * len(items)
-    right = np.zeros(len(items))
-    for train, test in splits:
-        candidate = _logistic([_candidate_rows(items[i], asked[i].candidates) for i in train])
-        for i in test:
-            rows[i], right[i] = _question_row(candidate, items[i], asked[i])
-    answerable = np.array([bool(item.gold) for item in items])
+    groups = [keys.index(item.fold) for item in items]
+    n = len(items)
+    # 1. which candidate answers: out-of-fold rankings, as for questions never seen. Every figure below
+    # is over REPEATS cross-validations with differently shuffled folds, question i of repetition r at
+    # r * n + i: one split's thresholds and figures move with the luck of the folds
+    splits: list[tuple[np.ndarray, np.ndarray]] = []
+    rows: list[tuple[float, ...]] = [()] * (n * REPEATS)
+    right = np.zeros(n * REPEATS)
+    for rep in range(REPEATS):
+        for train, test in GroupKFold(n_splits=folds, shuffle=True, random_state=rep).split(np.zeros(n), groups=groups):
+            candidate = _logistic([_candidate_rows(items[i], asked[i].candidates) for i in train])
+            for i in test:
+                rows[rep * n + i], right[rep * n + i] = _question_row(candidate, items[i], asked[i])
+            splits.append((train + rep * n, test + rep * n))
+    answerable = np.tile([bool(item.gold) for item in items], REPEATS)
     has = np.array([bool(r) for r in rows])
-    regimes = np.array([regime(a.unknown_words) for a in asked])
+    regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
     # the training file's questions and the off-topic ones: the FAQ's answered variants, asked without
     # their entry, are less like real questions
-    real = np.array([not item.exclude_faq or not item.gold for item in items])
+    real = np.tile([not item.exclude_faq or not item.gold for item in items], REPEATS)
     # 2.-3. per regime: the judge, and its cross-validated answers and supports
-    answered, support = np.zeros(len(items), bool), np.zeros(len(items))
+    answered, support = np.zeros(n * REPEATS, bool), np.zeros(n * REPEATS)
     judges, report = {}, {}
     pooled = _judge(has, rows, right, answerable, splits)
     for name in REGIMES:
@@ -156,9 +164,10 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         report[name] = {**fitted.report, "fitted_on": chosen,
                         "cv_objective": {k: round(v, 3) for k, v in scores.items()}}
     well_right = answered & (support >= np.array([judges[r].well_supported for r in regimes]))
+    later = np.tile([bool(item.history) for item in items], REPEATS) & answerable  # follow-ups
     report = {
-        "questions": len(items), "answerable": int(answerable.sum()), "out_of_scope": int((~answerable).sum()),
-        "folds": folds,
+        "questions": len(items), "answerable": int(answerable[:n].sum()), "out_of_scope": int((~answerable[:n]).sum()),
+        "folds": folds, "repeats": REPEATS,
         "cv_top_candidate_right": round(float(right[answerable].mean()), 3),
         "cv_answered": round(float(answered[answerable].mean()), 3),
         "cv_answered_training_file": round(float(answered[answerable & real].mean()), 3),
@@ -166,6 +175,10 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         "cv_decline_accuracy": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else None,
         "cv_right_when_well_supported": round(float(right[well_right].mean()), 3) if well_right.any() else None,
         "cv_share_well_supported": round(float(well_right[answerable].mean()), 3),
+        "follow_ups": int(later.sum()) // REPEATS,
+        "cv_follow_ups_top_candidate_right": round(float(right[later].mean()), 3) if later.any() else None,
+        "cv_follow_ups_answered": round(float(answered[later].mean()), 3) if later.any() else None,
+        "cv_follow_ups_answered_right": round(float((answered & (right == 1))[later].mean()), 3) if later.any() else None,
         "regimes": report,
     }
     return Selector(model=model,

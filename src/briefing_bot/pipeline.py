@@ -18,7 +18,8 @@ from .entities import ENTITIES_FILE, load_glossary
 from .errors import BriefingBotError, InvalidQuestion
 from .generation import PROMPT_VERSION, Event, make_generator, write
 from .ingest import Indexer, IngestReport, ProgressFactory
-from .language import conversation_language, tokens
+from .follow_up import is_follow_up, with_context
+from .language import conversation_language
 from .language import use_detector
 from .language import warm_up as warm_up_language
 from .retrieval import Retrieval, Retriever
@@ -26,19 +27,6 @@ from .selection import load_selector
 from .store import SCHEMA, ChromaStore, IndexInfo
 from .types import Answer, Embedder, Generator, Turn
 from .validation import Grounds, load_cutoff
-
-# Words that point back to an earlier turn: a question with one of them (or with very few words)
-# is read together with the previous question.
-ANAPHORA = {
-    "en": "it its it's he she they them their this that these those there him her and also",
-    "fr": "il elle ils elles le la les lui leur y en cela ça celle celui et aussi",
-    "es": "él ella ellos ellas lo la los las le les eso esa este esta allí y también",
-    "ru": "он она оно они его её ее их это этот эта там и также а",
-    "ar": "هو هي هم ذلك تلك هذا هذه هناك و",
-    "vi": "nó họ đó này ấy kia còn và",
-    "zh": "它 他 她 他们 这 那 其 该 还",
-}
-_ANAPHORA = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
 
 # Fallback reasons of a passing failure (the LLM server down or slow): such answers are not cached.
 TRANSIENT = ("llm_unreachable", "llm_timeout", "llm_error", "llm_busy")
@@ -298,7 +286,7 @@ class Pipeline:
         """``ask``, also returning what retrieval found (for calibration and diagnostics)."""
         start = time.perf_counter()
         prepared = self.prepare(question, history)
-        return self._answer(prepared, None, start)
+        return self._answer(prepared, self.vectors([prepared])[0] if prepared.context else None, start)
 
     def ask_many(self, requests: list[tuple[object, object]]) -> list[Answer | BriefingBotError]:
         """Answer several questions, embedding them in one pass (faster than one by one under load).
@@ -313,7 +301,7 @@ class Pipeline:
                 prepared.append(exc)
         answerer = self.answerer  # one generation for the whole batch, and the key says which
         valid = [p for p in prepared if isinstance(p, Prepared)]
-        vectors = iter(self.embedder.embed_queries([p.query for p in valid]) if valid else [])
+        vectors = iter(self.vectors(valid) if valid else [])
         results: list[Answer | BriefingBotError] = []
         for p in prepared:
             if isinstance(p, BriefingBotError):
@@ -324,6 +312,14 @@ class Pipeline:
                 self.cache.put(self._cache_key(p, answerer), answer)
             results.append(answer)
         return results
+
+    def vectors(self, prepared: list[Prepared], progress: Callable[[int], None] | None = None) -> list[list[float]]:
+        """The search vectors of prepared questions, embedded in one pass (a follow-up's leans
+        towards the earlier question: ``follow_up.with_context``)."""
+        vectors = self.embedder.embed_queries([p.question for p in prepared], progress)
+        contexts = [p.context for p in prepared if p.context]
+        earlier = iter(self.embedder.embed_queries(contexts) if contexts else [])
+        return [with_context(v, next(earlier)) if p.context else v for p, v in zip(prepared, vectors)]
 
     def cached(self, question: object, history: Iterable[Turn] | object = None) -> Answer | None:
         """The answer that the generation being served gave this question in this context before,
@@ -359,7 +355,7 @@ class Pipeline:
         previous = next((t.content for t in reversed(turns) if t.role == "user"), "")
         # Its own language; a bare name or number ("Mauritius?") takes the earlier questions'.
         language = conversation_language(question, [t.content for t in reversed(turns) if t.role == "user"])
-        if previous and self._is_follow_up(question, language):
+        if previous and is_follow_up(question, language):
             return Prepared(question, language, f"{previous}\n{question}", previous)
         return Prepared(question, language, question)
 
@@ -375,11 +371,3 @@ class Pipeline:
                                                                prepared.query, vector)
         total = round((time.perf_counter() - start) * 1000, 1)
         return replace(answer, timings_ms={**answer.timings_ms, "total": total}), retrieval
-
-    @staticmethod
-    def _is_follow_up(question: str, language: str) -> bool:
-        words = {w.casefold().strip("?!.,;:¿¡") for w in question.split()}
-        anaphoric = bool(words & _ANAPHORA.get(language, set()))
-        if language == "zh":
-            anaphoric = any(w in question for w in _ANAPHORA["zh"])
-        return anaphoric or len(tokens(question, language)) <= 2

@@ -1,0 +1,48 @@
+"""Follow-ups: which questions are read with the one before, and the vector they are searched with."""
+
+import numpy as np
+import pytest
+
+from briefing_bot.follow_up import CONTEXT_WEIGHT, is_follow_up, with_context
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Und wann war das?", "de"), ("E quando foi isso?", "pt"), ("E chi l'ha firmata?", "it"),
+    ("En wie tekende daar?", "nl"), ("A kto ją podpisał?", "pl"), ("А хто її підписав?", "uk"),
+    ("Peki Japonya adına kim katıldı?", "tr"), ("Lalu kapan itu terjadi?", "id"), ("और वह कब हुआ था?", "hi"),
+    ("それはいつ決まりましたか？", "ja"), ("그럼 언제 서명했어요?", "ko"), ("وهل وقعت الهند على النص؟", "ar"),
+    ("Vậy khi nào văn kiện có hiệu lực?", "vi"), ("And what did he say there?", "en"), ("那它什么时候生效？", "zh"),
+])
+def test_questions_that_refer_back_are_follow_ups_in_every_language(question, language):
+    assert is_follow_up(question, language)
+
+
+@pytest.mark.parametrize("question, language", [
+    ("Wann tritt die Konvention in Kraft?", "de"), ("Können Sie mir sagen, wer unterzeichnet hat?", "de"),
+    ("Gibt es eine Liste der Unterzeichnerstaaten?", "de"), ("Quando a convenção entra em vigor?", "pt"),
+    ("Quale paese ha firmato per primo?", "it"), ("条約はいつ発効しますか？", "ja"), ("협약은 언제 발효되나요?", "ko"),
+    ("ما هي الدول التي وقعت على الاتفاقية؟", "ar"), ("Who chaired the signing ceremony in Hanoi?", "en"),
+])
+def test_questions_that_stand_alone_are_not(question, language):
+    assert not is_follow_up(question, language)
+
+
+def test_a_follow_up_is_searched_with_its_own_vector_leaning_towards_the_earlier_question():
+    question, context = np.eye(3)[0], np.eye(3)[1]
+    vector = np.array(with_context(question.tolist(), context.tolist()))
+    assert np.isclose(np.linalg.norm(vector), 1.0)
+    assert vector @ question > vector @ context > 0
+    assert np.isclose((vector @ context) / (vector @ question), CONTEXT_WEIGHT)
+    nothing = [0.0, 0.0, 0.0]  # the fake embedder's vector of a text without words ("0")
+    assert with_context(nothing, nothing) == nothing
+
+
+def test_the_pipeline_searches_a_follow_up_with_both_questions_vectors(pipeline):
+    history = [{"role": "user", "content": "Who chaired the signing ceremony?"},
+               {"role": "assistant", "content": "..."}]
+    prepared = pipeline.prepare("And where was it held?", history)
+    assert prepared.context == "Who chaired the signing ceremony?"
+    own, earlier = pipeline.embedder.embed_queries(["And where was it held?", "Who chaired the signing ceremony?"])
+    assert np.allclose(pipeline.vectors([prepared])[0], with_context(own, earlier))
+    standalone = pipeline.prepare("Where was the signing ceremony held?")
+    assert np.allclose(pipeline.vectors([standalone])[0], pipeline.embedder.embed_query(standalone.question))
