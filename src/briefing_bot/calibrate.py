@@ -178,7 +178,8 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         "follow_ups": int(later.sum()) // REPEATS,
         "cv_follow_ups_top_candidate_right": round(float(right[later].mean()), 3) if later.any() else None,
         "cv_follow_ups_answered": round(float(answered[later].mean()), 3) if later.any() else None,
-        "cv_follow_ups_answered_right": round(float((answered & (right == 1))[later].mean()), 3) if later.any() else None,
+        "cv_follow_ups_answered_right": (round(float((answered & (right == 1))[later].mean()), 3)
+                                         if later.any() else None),
         "regimes": report,
     }
     return Selector(model=model,

@@ -314,8 +314,8 @@ class Pipeline:
         return results
 
     def vectors(self, prepared: list[Prepared], progress: Callable[[int], None] | None = None) -> list[list[float]]:
-        """The search vectors of prepared questions, embedded in one pass (a follow-up's leans
-        towards the earlier question: ``follow_up.with_context``)."""
+        """The search vectors of prepared questions, embedded in a batch (and the earlier questions of
+        follow-ups in a second): a follow-up's leans towards its earlier question (``follow_up.with_context``)."""
         vectors = self.embedder.embed_queries([p.question for p in prepared], progress)
         contexts = [p.context for p in prepared if p.context]
         earlier = iter(self.embedder.embed_queries(contexts) if contexts else [])
