@@ -383,7 +383,8 @@ def test_the_api_answers_a_new_document_within_seconds_without_failing_a_request
     from briefing_bot.api import create_app
 
     settings = settings.model_copy(update={"feedback_db": tmp_path / "feedback.sqlite",
-                                           "rate_limit_burst": 1000, "rate_limit_per_minute": 100000})
+                                           "rate_limit_burst": 1000, "rate_limit_per_minute": 100000,
+                                           "request_rate_limit_per_minute": 100000})
     app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()), with_ui=False)
     with TestClient(app) as client:
         deadline = time.time() + 30
