@@ -6,7 +6,8 @@ Cross-validates the answer selection (``calibrate.fit``, as ``briefing-bot calib
 labelled questions (the FAQ's and ``bench/data/train.jsonl``) once per way of searching a follow-up:
 both questions embedded as one text, or the follow-up's own vector plus each weight times the earlier
 question's. Only follow-ups are asked again per row. Prints a Markdown table: for the training file's
-follow-ups, how often the best candidate is right, answered, answered right; then every question's.
+follow-ups, how often the answer's quotes hold a right sentence, answered, answered right; then every
+question's.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def main() -> None:
     later = [i for i, item in enumerate(items) if item.history]
     asked = calibrate.collect(pipeline, items)
     own_vectors = pipeline.vectors
-    print("| follow-up searched with | follow-ups: best right | answered | answered right "
+    print("| follow-up searched with | follow-ups: quotes right | answered | answered right "
           "| all: answered | answered right | declined |")
     print("|---|---|---|---|---|---|---|")
     for weight in [None, *args.weights]:
@@ -51,7 +52,7 @@ def main() -> None:
 def _figures(items, asked) -> list[float]:
     """The cross-validated figures of ``calibrate.fit``: the follow-ups', then every question's."""
     report = calibrate.fit("bench", items, asked).report
-    return [report[k] for k in ("cv_follow_ups_top_candidate_right", "cv_follow_ups_answered",
+    return [report[k] for k in ("cv_follow_ups_answer_right", "cv_follow_ups_answered",
                                 "cv_follow_ups_answered_right", "cv_answered", "cv_answered_right",
                                 "cv_decline_accuracy")]
 

@@ -152,3 +152,17 @@ def test_the_judge_weighs_lexical_evidence_and_how_far_the_best_passage_stands_o
     assert row["standout"] == on_topic.standout
     assert [row[n] for n in ("lexical", "bm25", "predicate", "predicate_other")] == \
         [at[n] for n in ("lexical", "bm25", "predicate", "predicate_other")]
+
+
+def test_an_answer_quotes_the_candidates_within_the_fitted_keep_ratio(pipeline):
+    """``Selector.keep_ratio`` (fitted by ``calibrate``) decides how many close candidates are quoted."""
+    from dataclasses import replace
+
+    pipeline.warm_up()
+    answerer = pipeline.answerer
+    question = "When was the signing ceremony held in Hanoi?"
+    counts = {}
+    for ratio in (1.0, 0.0):
+        answerer.selector = replace(answerer.selector, keep_ratio=ratio)
+        counts[ratio] = len(pipeline.ask(question).citations)
+    assert counts[1.0] == 1 and counts[0.0] > 1

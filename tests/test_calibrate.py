@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import json
 from dataclasses import replace
+from types import SimpleNamespace
 
+import numpy as np
 import pytest
 
-from briefing_bot.calibrate import REPEATS, collect, fit, labelled_questions
+from briefing_bot.calibrate import REPEATS, Labelled, _keep_ratio, collect, fit, labelled_questions
 from briefing_bot.errors import ConfigError
-from briefing_bot.selection import FEATURES, load_selector
+from briefing_bot.selection import FEATURES, kept, load_selector
 from conftest import FAKE_CALIBRATION
 
 NOTES = """---
@@ -97,6 +99,29 @@ def test_the_figures_pool_several_cross_validations_with_shuffled_folds(pipeline
     report = fit("fake-embedder", items, asked).report
     assert report["repeats"] == REPEATS > 1
     assert report["regimes"]["lexical"]["questions"] == REPEATS * sum(1 for a in asked if a.candidates)
+
+
+def test_the_keep_ratio_is_the_one_with_the_best_f1_of_right_answers_and_right_quotes():
+    """Six questions whose best candidate is right (a wrong one at 0.3 of its probability), four whose
+    second is (at 0.7): quoting down to 0.7 makes every answer right for the fewest wrong quotes."""
+    def candidate(group):
+        return SimpleNamespace(passage=SimpleNamespace(group=group))
+
+    items = [Labelled(f"q{i}", (), frozenset({"gold"}), f"f{i}") for i in range(10)]
+    ranked = ([[(0.9, candidate("gold")), (0.27, candidate("other"))]] * 6
+              + [[(0.9, candidate("other")), (0.63, candidate("gold"))]] * 4)
+    ratio, table = _keep_ratio(ranked, items, np.ones(10, bool), max_quotes=3)
+    assert ratio == 0.7
+    rows = {row["keep_ratio"]: row for row in table}
+    assert (rows[1.0]["answer_has_a_right_quote"], rows[0.7]["answer_has_a_right_quote"]) == (0.6, 1.0)
+    assert rows[0.7]["quotes_right"] == 0.8 and rows[0.2]["quotes_right"] == 0.5
+    assert kept([0.9, 0.63, 0.5, 0.4], 0.5, max_quotes=3) == 3 and kept([0.9, 0.63], 1.0, max_quotes=3) == 1
+
+
+def test_calibration_stores_the_keep_ratio_it_fitted(pipeline, items):
+    selector = fit("fake-embedder", items, collect(pipeline, items))
+    best = max(selector.report["keep_ratios"], key=lambda row: row["f1"])
+    assert selector.keep_ratio == selector.report["keep_ratio"] == best["keep_ratio"]
 
 
 def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(tmp_path):

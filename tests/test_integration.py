@@ -29,13 +29,15 @@ BLIND2 = load_questions(ROOT / "tests/data/blind2.jsonl")  # written from the fa
 # sides quoted whole: default regression 1.0 / 1.0, blind 0.762 / 0.939, blind2 0.730 / 0.721.
 # Refitted later on 2026-11-30 (off-topic questions, Chinese counters): default dev 0.974 / 1.0, regression
 # 1.0 / 1.0, blind 0.762 / 0.955, blind2 0.770 / 0.744; fast dev 0.763 / 1.0, regression 0.750 / 1.0, blind
-# 0.540 / 0.955, blind2 0.571 / 0.605.
-# Margins: 0.05 (default dev), 0.09 (default regression), 0.16 (fast dev), 0.10 (fast regression),
-# 0.04 or more (blind and blind2 answers and declines).
+# 0.540 / 0.955, blind2 0.571 / 0.605. With the fitted keep ratio (2026-11-30, evening): default dev
+# 0.974 / 1.0, regression 0.938 / 1.0, blind 0.804 / 0.970, blind2 0.786 / 0.767; fast dev 0.789 / 1.0,
+# regression 0.750 / 1.0, blind 0.562 / 0.955, blind2 0.611 / 0.535.
+# Margins: 0.07 (default dev), 0.09 (default regression), 0.19 (fast dev), 0.10 (fast regression),
+# 0.035 or more (blind and blind2 answers and declines).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
-BLIND_FLOORS = {"default": (0.70, 0.90), "fast": (0.50, 0.90)}
-BLIND2_FLOORS = {"default": (0.72, 0.69), "fast": (0.53, 0.50)}
+BLIND_FLOORS = {"default": (0.76, 0.90), "fast": (0.50, 0.90)}
+BLIND2_FLOORS = {"default": (0.75, 0.69), "fast": (0.53, 0.50)}
 
 def require(name: str) -> None:
     spec = {"default": MODELS["embeddinggemma-300m"], "fast": MODELS["multilingual-e5-small"]}[name]

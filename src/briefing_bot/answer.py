@@ -13,7 +13,7 @@ from .language import tokens
 from .predicates import agreement, predicates
 from .question import counts_what_is_asked, fits, names_a_time, question_type
 from .retrieval import Group, Retrieval, Retriever
-from .selection import FEATURES, Candidate, Selector
+from .selection import FEATURES, Candidate, Selector, kept
 from .types import Answer, Citation, Conflict, Passage, Sentence
 
 
@@ -87,8 +87,7 @@ class Answerer:
                                                                          language, deeper=True)))
         if not allowed:
             return self.decline(question, language, retrieval)
-        best = allowed[0].score
-        quotes = [q for q in allowed if q.score >= best * self.selector.keep_ratio][:self.scoring.max_quotes]
+        quotes = allowed[:kept([q.score for q in allowed], self.selector.keep_ratio, self.scoring.max_quotes)]
         return replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
                        supported=verdict.supported)
 

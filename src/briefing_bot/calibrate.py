@@ -11,12 +11,15 @@ fitted on the pooled repetitions, so that they do not depend on one draw of the 
 
 1. a logistic regression says which candidate sentences state the answer (the sentences that
    the FAQ entry or the training question points at);
-2. per regime (``selection.REGIMES``: the question's language has knowledge passages, or not), two
+2. ``keep_ratio``, how close to the best candidate's probability a further one must be to be quoted
+   too, maximises the F1 of two cross-validated shares: answers that quote a right sentence (more
+   quotes help) and quotes that are right (more quotes hurt);
+3. per regime (``selection.REGIMES``: the question's language has knowledge passages, or not), two
    more, on each question's best candidates as ranked by the first out of fold, say whether the
-   question is answerable and whether its best candidate is right; the cross-validated
-   probabilities of the second are mapped by isotonic regression to the share of right answers:
-   the answer's ``support``;
-3. per regime, the decline threshold (on the chance that the knowledge answers) maximises the mean
+   question is answerable and whether the answer (the sentences it quotes) is right; the
+   cross-validated probabilities of the second are mapped by isotonic regression to the share of
+   right answers: the answer's ``support``;
+4. per regime, the decline threshold (on the chance that the knowledge answers) maximises the mean
    of the share of answerable questions answered right and of out-of-scope ones declined; the
    "well supported" cut-off is the lowest support at which answers were right at least 95% of
    the time. A regime gets a judge fitted on its own questions when that beats the one fitted on
@@ -36,11 +39,12 @@ import numpy as np
 from .errors import BriefingBotError
 from .faq import load_faq, pointed_sentences
 from .knowledge import load_knowledge
-from .selection import REGIMES, Candidate, Judge, Logistic, Selector, question_row, regime
+from .selection import REGIMES, Candidate, Judge, Logistic, Selector, kept, question_row, regime
 
 TARGET_PRECISION = 0.95  # answers at or above the "well supported" cut-off are right this often
 FOLDS = 5
 REPEATS = 5  # cross-validations with differently shuffled folds, pooled
+KEEP_RATIOS = tuple(round(1.0 - 0.05 * i, 2) for i in range(17))  # 1.0 (one quote) ... 0.2, tried in order
 MIN_REGIME = 20  # a regime with fewer answerable or out-of-scope questions gets a judge fitted on all
 
 
@@ -120,8 +124,9 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
     return found
 
 
-def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLDS) -> Selector:
-    """Fit a ``Selector`` for ``model``; its ``report`` holds the cross-validated figures."""
+def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLDS, max_quotes: int = 3) -> Selector:
+    """Fit a ``Selector`` for ``model`` (whose answers quote at most ``max_quotes`` sentences); its
+    ``report`` holds the cross-validated figures."""
     from sklearn.model_selection import GroupKFold
 
     keys = sorted({item.fold for item in items})
@@ -131,21 +136,29 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     # is over REPEATS cross-validations with differently shuffled folds, question i of repetition r at
     # r * n + i: one split's thresholds and figures move with the luck of the folds
     splits: list[tuple[np.ndarray, np.ndarray]] = []
-    rows: list[tuple[float, ...]] = [()] * (n * REPEATS)
-    right = np.zeros(n * REPEATS)
+    ranked: list[list[tuple[float, Candidate]]] = [[] for _ in range(n * REPEATS)]
     for rep in range(REPEATS):
         for train, test in GroupKFold(n_splits=folds, shuffle=True, random_state=rep).split(np.zeros(n), groups=groups):
             candidate = _logistic([_candidate_rows(items[i], asked[i].candidates) for i in train])
             for i in test:
-                rows[rep * n + i], right[rep * n + i] = _question_row(candidate, items[i], asked[i])
+                ranked[rep * n + i] = _ranked(candidate, asked[i].candidates)
             splits.append((train + rep * n, test + rep * n))
     answerable = np.tile([bool(item.gold) for item in items], REPEATS)
-    has = np.array([bool(r) for r in rows])
-    regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
     # the training file's questions and the off-topic ones: the FAQ's answered variants, asked without
     # their entry, are less like real questions
     real = np.tile([not item.exclude_faq or not item.gold for item in items], REPEATS)
-    # 2.-3. per regime: the judge, and its cross-validated answers and supports
+    # 2. how many of the best candidates an answer quotes; an answer is right when one of them is
+    keep_ratio, keeping = _keep_ratio(ranked, items, answerable & real, max_quotes)
+    rows: list[tuple[float, ...]] = [()] * (n * REPEATS)
+    right = np.zeros(n * REPEATS)
+    for k, found in enumerate(ranked):
+        if found:
+            a = asked[k % n]
+            rows[k] = question_row([(p, c.features) for p, c in found], a.unknown_words, a.standout, a.off_topic)
+            right[k] = _right(found, items[k % n], keep_ratio, max_quotes)
+    has = np.array([bool(r) for r in rows])
+    regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
+    # 3.-4. per regime: the judge, and its cross-validated answers and supports
     answered, support = np.zeros(n * REPEATS, bool), np.zeros(n * REPEATS)
     judges, report = {}, {}
     pooled = _judge(has, rows, right, answerable, splits)
@@ -167,8 +180,8 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     later = np.tile([bool(item.history) for item in items], REPEATS) & answerable  # follow-ups
     report = {
         "questions": len(items), "answerable": int(answerable[:n].sum()), "out_of_scope": int((~answerable[:n]).sum()),
-        "folds": folds, "repeats": REPEATS,
-        "cv_top_candidate_right": round(float(right[answerable].mean()), 3),
+        "folds": folds, "repeats": REPEATS, "keep_ratio": keep_ratio, "keep_ratios": keeping,
+        "cv_answer_right": round(float(right[answerable].mean()), 3),
         "cv_answered": round(float(answered[answerable].mean()), 3),
         "cv_answered_training_file": round(float(answered[answerable & real].mean()), 3),
         "cv_answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
@@ -176,7 +189,7 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         "cv_right_when_well_supported": round(float(right[well_right].mean()), 3) if well_right.any() else None,
         "cv_share_well_supported": round(float(well_right[answerable].mean()), 3),
         "follow_ups": int(later.sum()) // REPEATS,
-        "cv_follow_ups_top_candidate_right": round(float(right[later].mean()), 3) if later.any() else None,
+        "cv_follow_ups_answer_right": round(float(right[later].mean()), 3) if later.any() else None,
         "cv_follow_ups_answered": round(float(answered[later].mean()), 3) if later.any() else None,
         "cv_follow_ups_answered_right": (round(float((answered & (right == 1))[later].mean()), 3)
                                          if later.any() else None),
@@ -184,7 +197,7 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     }
     return Selector(model=model,
                     candidate=_logistic([_candidate_rows(item, a.candidates) for item, a in zip(items, asked)]),
-                    judges=judges, report=report)
+                    judges=judges, keep_ratio=keep_ratio, report=report)
 
 
 @dataclass(frozen=True)
@@ -229,15 +242,43 @@ def _candidate_rows(item: Labelled, found: list[Candidate]) -> list[tuple[tuple[
     return [(c.features, item.answers(c)) for c in found]
 
 
-def _question_row(candidate: Logistic, item: Labelled, asked: Asked) -> tuple[tuple[float, ...], bool]:
-    """The question-level features, and whether the best candidate is right (it lies in an
-    answering passage: an answer quotes up to three sentences, so the passage is the unit)."""
-    if not asked.candidates:
-        return (), False
-    ranked = sorted(zip(candidate.probabilities([c.features for c in asked.candidates]), asked.candidates),
-                    key=lambda x: -x[0])
-    return (question_row([(p, c.features) for p, c in ranked], asked.unknown_words, asked.standout, asked.off_topic),
-            ranked[0][1].passage.group in item.gold)
+def _ranked(candidate: Logistic, found: list[Candidate]) -> list[tuple[float, Candidate]]:
+    """The candidates with their probabilities, best first."""
+    return sorted(zip(candidate.probabilities([c.features for c in found]), found), key=lambda x: -x[0])
+
+
+def _right(found: list[tuple[float, Candidate]], item: Labelled, keep_ratio: float, max_quotes: int) -> bool:
+    """Whether an answer quoting the candidates ``kept`` says what answers ``item``: one of them lies in
+    an answering passage (the passage is the unit, as an answer's quotes come from a few sentences)."""
+    quoted = found[:kept([p for p, _ in found], keep_ratio, max_quotes)]
+    return any(c.passage.group in item.gold for _, c in quoted)
+
+
+def _keep_ratio(ranked: list[list[tuple[float, Candidate]]], items: list[Labelled], pool: np.ndarray,
+                max_quotes: int) -> tuple[float, list[dict]]:
+    """The ``keep_ratio`` with the best F1 of two shares, over the answerable questions of ``pool``:
+    answers that quote a right sentence (more quotes, more often), and quotes that are right (fewer
+    quotes, more often). Ties go to the fewer quotes."""
+    best, table = (-1.0, 1.0), []
+    for ratio in KEEP_RATIOS:
+        said, precise, quotes = [], [], []
+        for k in np.flatnonzero(pool):
+            found, item = ranked[k], items[k % len(items)]
+            if not found:
+                said.append(False)
+                continue
+            quoted = found[:kept([p for p, _ in found], ratio, max_quotes)]
+            hits = [c.passage.group in item.gold for _, c in quoted]
+            said.append(any(hits))
+            precise.append(sum(hits) / len(hits))
+            quotes.append(len(hits))
+        recall, precision = float(np.mean(said)), float(np.mean(precise))
+        f1 = 2 * recall * precision / (recall + precision) if recall + precision else 0.0
+        table.append({"keep_ratio": ratio, "answer_has_a_right_quote": round(recall, 3),
+                      "quotes_right": round(precision, 3), "f1": round(f1, 4),
+                      "quotes": round(float(np.mean(quotes)), 2)})
+        best = max(best, (round(f1, 4), ratio), key=lambda b: b[0])
+    return best[1], table
 
 
 def _logistic(groups: list[list[tuple[tuple[float, ...], bool]]], balanced: bool = False) -> Logistic:

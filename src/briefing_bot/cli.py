@@ -308,7 +308,8 @@ def calibrate(train: Path, out: Path | None, model: str | None, grounding: bool)
     pipeline.warm_up(progress=progress_bar("Embedding"), notify=lambda m: click.echo(m, err=True), calibrated=False)
     items = labelled_questions(pipeline.settings.knowledge_dir, train)
     start = progress_bar("Questions", unit="question")(len(items))
-    selector = fit(pipeline.embedder.name, items, collect(pipeline, items, start))
+    selector = fit(pipeline.embedder.name, items, collect(pipeline, items, start),
+                   max_quotes=pipeline.settings.max_quotes)
     target = out or calibration_file(pipeline.embedder.name)
     selector.save(target)
     r = selector.report
@@ -318,6 +319,8 @@ def calibrate(train: Path, out: Path | None, model: str | None, grounding: bool)
         for name, judge in selector.judges.items())
     click.echo(f"{r['questions']} labelled questions ({r['answerable']} answerable, {r['out_of_scope']} out of "
                f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n{regimes}"
+               f"  a further sentence is quoted when its probability is at least {selector.keep_ratio:.2f} of the "
+               f"best's\n"
                f"  {r['cv_answered']} of answerable questions answered ({r['cv_answered_right']} with the "
                f"labelled answer), {r['cv_decline_accuracy']} of out-of-scope ones declined; 'well supported' "
                f"answers right {r['cv_right_when_well_supported']} of the time, "

@@ -62,13 +62,15 @@ def judge(item: dict, answer: dict) -> tuple[bool, str]:
 
 @dataclass
 class Report:
-    """Accuracy per language, decline accuracy, citation validity and latency of a run."""
+    """Accuracy per language, decline accuracy, citation validity, how often answers were right per
+    support badge (an out-of-scope question answered counts as wrong) and latency of a run."""
 
     by_language: dict[str, list[int]] = field(default_factory=dict)  # lang -> [passed, total]
     declines: list[int] = field(default_factory=lambda: [0, 0])
     citations: list[int] = field(default_factory=lambda: [0, 0])
     latencies: list[float] = field(default_factory=list)
     failures: list[str] = field(default_factory=list)
+    supported: dict[str, list[int]] = field(default_factory=dict)  # badge -> [right, answered]
 
     def add(self, item: dict, answer: dict) -> None:
         ok, why = judge(item, answer)
@@ -80,6 +82,9 @@ class Report:
             self.declines[0] += ok
             self.declines[1] += 1
         if answer.get("answered"):
+            badge = self.supported.setdefault(answer.get("supported") or "?", [0, 0])
+            badge[0] += ok and item.get("answerable", True)
+            badge[1] += 1
             problems = citation_problems(answer)
             self.citations[0] += not problems
             self.citations[1] += 1
@@ -118,6 +123,8 @@ class Report:
             f"| answer accuracy (all) | {self.answer_accuracy:.3f} |",
             f"| decline accuracy | {self.decline_accuracy:.3f} ({self.declines[0]}/{self.declines[1]}) |",
             f"| citation validity | {self.citation_validity:.3f} |",
+            *(f"| right when {badge} supported | {right / n:.3f} ({right}/{n}) |"
+              for badge, (right, n) in sorted(self.supported.items(), key=lambda b: b[0] != "well")),
             f"| latency p50 / p95 (ms) | {p50 if p50 is not None else '-'} / {p95 if p95 is not None else '-'} |",
         ]
         return "\n".join(rows)

@@ -12,7 +12,8 @@ is right. There is one judge per ``REGIMES``: a question in a language the knowl
 has shared words as evidence, one in another language (Korean, Turkish...) has only the
 cross-lingual similarities, so the same figures mean different things. All of it is fitted on
 labelled questions by ``briefing-bot calibrate`` (``calibrate.py``) and stored per embedding model
-in ``calibration/<model>.json``; nothing here is set by hand but ``keep_ratio``.
+in ``calibration/<model>.json``, with ``keep_ratio``: how close to the best a further sentence must
+be to be quoted too.
 """
 
 from __future__ import annotations
@@ -143,7 +144,7 @@ class Selector:
     model: str
     candidate: Logistic
     judges: dict[str, Judge]
-    keep_ratio: float = 0.85  # a further sentence is quoted when its probability is this close to the best
+    keep_ratio: float = 0.85  # a further sentence is quoted when its probability is this close to the best (fitted)
     features: tuple[str, ...] = FEATURES
     question_features: tuple[str, ...] = QUESTION_FEATURES
     report: dict = field(default_factory=dict)  # how the fit went (cross-validated figures)
@@ -169,6 +170,12 @@ class Selector:
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(json.dumps(asdict(self), indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
+
+
+def kept(scores: list[float], keep_ratio: float, max_quotes: int) -> int:
+    """How many of the candidates ranked best first (by ``scores``) an answer quotes: those whose
+    probability is at least ``keep_ratio`` times the best's, at most ``max_quotes``."""
+    return min(max_quotes, sum(1 for s in scores if s >= scores[0] * keep_ratio)) if scores else 0
 
 
 def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: float | None,
