@@ -73,6 +73,24 @@ def test_eval_reports_per_language_accuracy(run, tmp_path):
     assert "| citation validity | 1.000 |" in result.output
 
 
+def test_the_report_says_how_often_each_support_badge_was_right():
+    """An out-of-scope question that is answered counts as a wrong answer under its badge."""
+    from briefing_bot.evaluation import Report
+
+    report = Report()
+    cited = {"answer": "Guterres chairs it. [1]", "citations": [{"n": 1, "quote": "Guterres", "text": "Guterres"}]}
+    item = {"id": "a", "lang": "en", "q": "Who chairs it?", "answerable": True, "must": [["Guterres"]]}
+    report.add(item, {"answered": True, "supported": "well", **cited})
+    report.add({**item, "id": "b", "must": [["Waly"]]}, {"answered": True, "supported": "well", **cited})
+    report.add({"id": "c", "lang": "en", "q": "Pizza?", "answerable": False},
+               {"answered": True, "supported": "partly", **cited})
+    report.add({"id": "d", "lang": "en", "q": "Pasta?", "answerable": False}, {"answered": False})
+    assert report.supported == {"well": [1, 2], "partly": [0, 1]}
+    table = report.table()
+    assert "| right when well supported | 0.500 (1/2) |" in table
+    assert table.index("well supported") < table.index("partly supported")
+
+
 def test_missing_model_is_a_clear_error(tmp_path, monkeypatch):
     monkeypatch.setenv("BRIEFING_BOT_MODELS_DIR", str(tmp_path / "no-models"))
     monkeypatch.setenv("BRIEFING_BOT_CHROMA_DIR", str(tmp_path / "chroma"))

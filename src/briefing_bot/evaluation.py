@@ -83,7 +83,7 @@ class Report:
             self.declines[1] += 1
         if answer.get("answered"):
             badge = self.supported.setdefault(answer.get("supported") or "?", [0, 0])
-            badge[0] += ok and item.get("answerable", True)
+            badge[0] += ok
             badge[1] += 1
             problems = citation_problems(answer)
             self.citations[0] += not problems
