@@ -98,7 +98,8 @@ def test_the_figures_pool_several_cross_validations_with_shuffled_folds(pipeline
     asked = collect(pipeline, items)
     report = fit("fake-embedder", items, asked).report
     assert report["repeats"] == REPEATS > 1
-    assert report["regimes"]["lexical"]["questions"] == REPEATS * sum(1 for a in asked if a.candidates)
+    real = [a for i, a in zip(items, asked) if not (i.exclude_faq and i.gold)]  # what the judge learns from
+    assert report["regimes"]["lexical"]["questions"] == REPEATS * sum(1 for a in real if a.candidates)
 
 
 def test_the_keep_ratio_is_the_one_with_the_best_f1_of_right_answers_and_right_quotes():
@@ -122,6 +123,20 @@ def test_calibration_stores_the_keep_ratio_it_fitted(pipeline, items):
     selector = fit("fake-embedder", items, collect(pipeline, items))
     best = max(selector.report["keep_ratios"], key=lambda row: row["f1"])
     assert selector.keep_ratio == selector.report["keep_ratio"] == best["keep_ratio"]
+
+
+def test_the_judge_learns_from_the_training_file_and_the_off_topic_questions_only(pipeline, items, monkeypatch):
+    """An FAQ variant asked without its entry finds a close FAQ question of another entry, which a
+    journalist's question would not: the judge is fitted without them."""
+    from briefing_bot import calibrate
+
+    pools = []
+    judge = calibrate._judge
+    monkeypatch.setattr(calibrate, "_judge", lambda pool, *args: pools.append(pool) or judge(pool, *args))
+    fit("fake-embedder", items, collect(pipeline, items))
+    variant = np.tile([bool(i.exclude_faq and i.gold) for i in items], REPEATS)
+    training = np.tile([not i.exclude_faq for i in items], REPEATS)
+    assert pools and all(not pool[variant].any() and pool[training].any() for pool in pools)
 
 
 def test_each_regime_has_its_judge_and_a_question_meets_the_one_of_its_language(tmp_path):

@@ -23,8 +23,12 @@ fitted on the pooled repetitions, so that they do not depend on one draw of the 
    of the share of answerable questions answered right and of out-of-scope ones declined; the
    "well supported" cut-off is the lowest support at which answers were right at least 95% of
    the time. A regime gets a judge fitted on its own questions when that beats the one fitted on
-   all questions on the cross-validated objective of its training-file and off-topic questions (the
-   FAQ's answered variants, asked without their entry, are less like real questions).
+   all questions on the cross-validated objective.
+
+Steps 3 and 4 (the judge) learn from the training file's questions and the off-topic ones only: the
+FAQ's answered variants, asked without their entry, are less like real questions (a close FAQ
+question there points at another entry's passages; a journalist's question close to an FAQ question
+is answered by that entry's).
 """
 
 from __future__ import annotations
@@ -158,15 +162,18 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
             right[k] = _right(found, items[k % n], keep_ratio, max_quotes)
     has = np.array([bool(r) for r in rows])
     regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
-    # 3.-4. per regime: the judge, and its cross-validated answers and supports
+    # 3.-4. per regime: the judge, and its cross-validated answers and supports. The judge learns from the
+    # real questions only: in an FAQ variant asked without its entry, a close FAQ question points at
+    # another entry's passages, while a question a journalist types close to an FAQ question is answered
+    # by that entry's, so the variants would teach it to distrust FAQ routing
     answered, support = np.zeros(n * REPEATS, bool), np.zeros(n * REPEATS)
     judges, report = {}, {}
-    pooled = _judge(has, rows, right, answerable, splits)
+    pooled = _judge(has & real, rows, right, answerable, splits)
     for name in REGIMES:
         own = has & (regimes == name)
         choices = {"all questions": pooled}
-        if own[answerable].sum() >= MIN_REGIME and own[~answerable].sum() >= MIN_REGIME:
-            choices["its own questions"] = _judge(own, rows, right, answerable, splits)
+        if (own & real)[answerable].sum() >= MIN_REGIME and (own & real)[~answerable].sum() >= MIN_REGIME:
+            choices["its own questions"] = _judge(own & real, rows, right, answerable, splits)
         scores = {k: _objective(f.answered[own & real], right[own & real], answerable[own & real])
                   for k, f in choices.items()}
         chosen = ("its own questions" if scores.get("its own questions", 0.0) > scores["all questions"]
@@ -176,7 +183,7 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         answered[own], support[own] = fitted.answered[own], fitted.support[own]
         report[name] = {**fitted.report, "fitted_on": chosen,
                         "cv_objective": {k: round(v, 3) for k, v in scores.items()}}
-    well_right = answered & (support >= np.array([judges[r].well_supported for r in regimes]))
+    well_right = answered & (support >= np.array([judges[r].well_supported for r in regimes])) & real
     later = np.tile([bool(item.history) for item in items], REPEATS) & answerable  # follow-ups
     report = {
         "questions": len(items), "answerable": int(answerable[:n].sum()), "out_of_scope": int((~answerable[:n]).sum()),
@@ -184,10 +191,11 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         "cv_answer_right": round(float(right[answerable].mean()), 3),
         "cv_answered": round(float(answered[answerable].mean()), 3),
         "cv_answered_training_file": round(float(answered[answerable & real].mean()), 3),
+        "cv_answered_right_training_file": round(float((answered & (right == 1))[answerable & real].mean()), 3),
         "cv_answered_right": round(float((answered & (right == 1))[answerable].mean()), 3),
         "cv_decline_accuracy": round(float((~answered)[~answerable].mean()), 3) if (~answerable).any() else None,
         "cv_right_when_well_supported": round(float(right[well_right].mean()), 3) if well_right.any() else None,
-        "cv_share_well_supported": round(float(well_right[answerable].mean()), 3),
+        "cv_share_well_supported": round(float(well_right[answerable & real].mean()), 3),  # training file's
         "follow_ups": int(later.sum()) // REPEATS,
         "cv_follow_ups_answer_right": round(float(right[later].mean()), 3) if later.any() else None,
         "cv_follow_ups_answered": round(float(answered[later].mean()), 3) if later.any() else None,
