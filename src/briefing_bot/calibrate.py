@@ -162,10 +162,8 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
             right[k] = _right(found, items[k % n], keep_ratio, max_quotes)
     has = np.array([bool(r) for r in rows])
     regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
-    # 3.-4. per regime: the judge, and its cross-validated answers and supports. The judge learns from the
-    # real questions only: in an FAQ variant asked without its entry, a close FAQ question points at
-    # another entry's passages, while a question a journalist types close to an FAQ question is answered
-    # by that entry's, so the variants would teach it to distrust FAQ routing
+    # 3.-4. per regime: the judge (fitted on the real questions only, see above), and its cross-validated
+    # answers and supports
     answered, support = np.zeros(n * REPEATS, bool), np.zeros(n * REPEATS)
     judges, report = {}, {}
     pooled = _judge(has & real, rows, right, answerable, splits)

@@ -321,10 +321,11 @@ def calibrate(train: Path, out: Path | None, model: str | None, grounding: bool)
                f"scope), {r['folds']}-fold cross-validation, model {selector.model}:\n{regimes}"
                f"  a further sentence is quoted when its probability is at least {selector.keep_ratio:.2f} of the "
                f"best's\n"
-               f"  {r['cv_answered']} of answerable questions answered ({r['cv_answered_right']} with the "
-               f"labelled answer), {r['cv_decline_accuracy']} of out-of-scope ones declined; 'well supported' "
-               f"answers right {r['cv_right_when_well_supported']} of the time, "
-               f"{r['cv_share_well_supported']} of answerable questions\n"
+               f"  {r['cv_answered_training_file']} of the training file's answerable questions answered "
+               f"({r['cv_answered_right_training_file']} with the labelled answer; of every answerable one "
+               f"{r['cv_answered']}, {r['cv_answered_right']}), {r['cv_decline_accuracy']} of out-of-scope ones "
+               f"declined; 'well supported' answers right {r['cv_right_when_well_supported']} of the time, for "
+               f"{r['cv_share_well_supported']} of the training file's answerable questions\n"
                f"Written to {target}.")
 
 
