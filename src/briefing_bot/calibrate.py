@@ -159,7 +159,7 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         if found:
             a = asked[k % n]
             rows[k] = question_row([(p, c.features) for p, c in found], a.unknown_words, a.standout, a.off_topic)
-            right[k] = _right(found, items[k % n], keep_ratio, max_quotes)
+            right[k] = any(_hits(found, items[k % n], keep_ratio, max_quotes))
     has = np.array([bool(r) for r in rows])
     regimes = np.tile([regime(a.unknown_words) for a in asked], REPEATS)
     # 3.-4. per regime: the judge (fitted on the real questions only, see above), and its cross-validated
@@ -169,9 +169,10 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
     pooled = _judge(has & real, rows, right, answerable, splits)
     for name in REGIMES:
         own = has & (regimes == name)
+        mine = own & real  # what its own judge would learn from
         choices = {"all questions": pooled}
-        if (own & real)[answerable].sum() >= MIN_REGIME and (own & real)[~answerable].sum() >= MIN_REGIME:
-            choices["its own questions"] = _judge(own & real, rows, right, answerable, splits)
+        if mine[answerable].sum() >= MIN_REGIME and mine[~answerable].sum() >= MIN_REGIME:
+            choices["its own questions"] = _judge(mine, rows, right, answerable, splits)
         scores = {k: _objective(f.answered[own & real], right[own & real], answerable[own & real])
                   for k, f in choices.items()}
         chosen = ("its own questions" if scores.get("its own questions", 0.0) > scores["all questions"]
@@ -253,11 +254,10 @@ def _ranked(candidate: Logistic, found: list[Candidate]) -> list[tuple[float, Ca
     return sorted(zip(candidate.probabilities([c.features for c in found]), found), key=lambda x: -x[0])
 
 
-def _right(found: list[tuple[float, Candidate]], item: Labelled, keep_ratio: float, max_quotes: int) -> bool:
-    """Whether an answer quoting the candidates ``kept`` says what answers ``item``: one of them lies in
-    an answering passage (the passage is the unit, as an answer's quotes come from a few sentences)."""
-    quoted = found[:kept([p for p, _ in found], keep_ratio, max_quotes)]
-    return any(c.passage.group in item.gold for _, c in quoted)
+def _hits(found: list[tuple[float, Candidate]], item: Labelled, keep_ratio: float, max_quotes: int) -> list[bool]:
+    """For each candidate an answer quotes (``kept``), whether it lies in a passage that answers ``item``
+    (the passage is the unit, as an answer's quotes come from a few sentences)."""
+    return [c.passage.group in item.gold for _, c in found[:kept([p for p, _ in found], keep_ratio, max_quotes)]]
 
 
 def _keep_ratio(ranked: list[list[tuple[float, Candidate]]], items: list[Labelled], pool: np.ndarray,
@@ -273,8 +273,7 @@ def _keep_ratio(ranked: list[list[tuple[float, Candidate]]], items: list[Labelle
             if not found:
                 said.append(False)
                 continue
-            quoted = found[:kept([p for p, _ in found], ratio, max_quotes)]
-            hits = [c.passage.group in item.gold for _, c in quoted]
+            hits = _hits(found, item, ratio, max_quotes)
             said.append(any(hits))
             precise.append(sum(hits) / len(hits))
             quotes.append(len(hits))
