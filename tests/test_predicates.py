@@ -30,7 +30,7 @@ def test_the_signing_ceremony_names_an_event_not_a_signature():
     attended = "The Vietnam News Agency reported that about 110 countries attended the Hanoi signing ceremony."
     assert predicates(attended, "en") == {"attend"}
     assert predicates("أفادت وكالة أنباء فيتنام بأن نحو 110 دول حضرت حفل التوقيع في هانوي.", "ar") == {"attend"}
-    assert predicates("Where was the signing ceremony held?", "en") == frozenset()
+    assert predicates("Where was the signing ceremony held?", "en") == {"hold"}  # held, not signed
 
 
 @pytest.mark.parametrize("text, language, found", [
@@ -66,3 +66,34 @@ def test_agreement_tells_signed_from_attended_across_languages():
 ])
 def test_hopes_and_expectations_are_found(text, language, found):
     assert predicates(text, language) == found
+
+
+@pytest.mark.parametrize("text, language", [
+    ("When did the ceremony take place?", "en"),
+    ("The signing ceremony was held on 25 and 26 October 2025 in Hanoi.", "en"),
+    ("Où la cérémonie a-t-elle eu lieu ?", "fr"),
+    ("La cérémonie s'est tenue au Centre national des conventions.", "fr"),
+    ("¿Dónde se celebró la ceremonia?", "es"),
+    ("Onde foi realizada a cerimônia?", "pt"),
+    ("Dove si è svolta la cerimonia?", "it"),
+    ("Wann fand die Zeremonie in Hanoi statt?", "de"),
+    ("Церемония состоялась 25 и 26 октября.", "ru"),
+    ("Buổi lễ diễn ra ở đâu?", "vi"),
+    ("Tören nerede düzenlendi?", "tr"),
+    ("Di mana upacara itu diadakan?", "id"),
+    ("仪式在哪里举行？", "zh"),
+    ("式典はどこで開催されましたか？", "ja"),
+    ("행사는 어디에서 개최되었나요?", "ko"),
+    ("أين أقيم الحفل؟", "ar"),
+])
+def test_an_event_held_is_found_in_every_language(text, language):
+    assert predicates(text, language) == {"hold"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Принятый текст состоит из 9 глав.", "ru"),  # "consists of", not "took place"
+    ("Le Secrétaire général de l'Organisation des Nations Unies est le dépositaire.", "fr"),
+    ("As the host country, Viet Nam will be among the first to sign.", "en"),
+])
+def test_words_like_held_that_are_not_an_event_held(text, language):
+    assert "hold" not in predicates(text, language)

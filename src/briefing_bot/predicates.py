@@ -51,6 +51,18 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslak", "id": r"negosiasi|merancang|perundingan",
         "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|초안", "ar": r"تفاوض|مفاوض|صياغة",
     },
+    "hold": {  # an event held, taking place, hosted ("When did the ceremony take place?")
+        "en": r"held|hold|took place|take place|takes place|taking place|hosted|hosting|hosts\b",
+        "fr": r"eu lieu|aura lieu|a lieu|avoir lieu|tenue?s?\b(?! de| compte)|se tien|se tenir|déroulée?s?\b|se déroul|accueilli",
+        "es": r"se celebr|celebrad|tuvo lugar|tendrá lugar|tiene lugar|se realiz|acogi|albergó",
+        "pt": r"realizad|realizou|se realiz|aconteceu|acontece|ocorreu|teve lugar|sediou|sediad",
+        "it": r"si è svolt|si svolg|si è tenut|si tiene|si terrà|ha avuto luogo|ospitat|ospitò",
+        "de": r"fand(?:\s+\S+){0,5}\s+statt|stattgefunden|stattfinde|findet(?:\s+\S+){0,5}\s+statt|abgehalten|ausgerichtet|gastgeber",
+        "ru": r"состоял(?!\w*\s+из)|прошла|прошли|прошел|прошёл|проходил|проводил|проведен|провела|принимающ",
+        "vi": r"diễn ra|được tổ chức|tổ chức tại|đăng cai", "tr": r"yapıld|yapılaca|düzenlen|gerçekleş|ev sahipliği",
+        "id": r"diadakan|berlangsung|digelar|diselenggarakan|tuan rumah", "zh": r"举行|举办|召开|舉行|舉辦|主办|东道",
+        "ja": r"行われ|開催|開か|主催", "ko": r"열렸|열린|열리|개최|진행|주최", "ar": r"اقيم|يقام|تقام|انعقد|عقدت|عقد في|جرت|استضاف|احتضن",
+    },
     "hope": {  # hopes and expectations, not aims (Arabic: normalised letters, whole words)
         "en": r"hope|expect(?!ation)|wish", "fr": r"espér|espoir|attendu|souhait", "es": r"esper|previst", "pt": r"esper|previst",
         "it": r"sper|previst", "de": r"hoff|erwart", "ru": r"надея|надежд|ожида|рассчитыва", "tr": r"umu|bekle",
