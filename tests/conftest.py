@@ -182,6 +182,18 @@ def write_knowledge(folder: Path, files: dict[str, str] | None = None) -> Path:
     return folder
 
 
+OPEN_CLIENTS: list = []  # test clients whose app runs an answer service (test_api.client_for)
+
+
+@pytest.fixture(autouse=True)
+def close_open_clients():
+    """Shut down the apps a test started: a worker left running (or restarting after a failed
+    warm-up) at interpreter exit can crash the test process after every test has passed."""
+    yield
+    while OPEN_CLIENTS:
+        OPEN_CLIENTS.pop().__exit__(None, None, None)
+
+
 @pytest.fixture
 def knowledge(tmp_path: Path) -> Path:
     return write_knowledge(tmp_path / "knowledge")

@@ -19,7 +19,7 @@ from briefing_bot.pipeline import Pipeline
 from briefing_bot.schemas import NOT_ONLY_SPACES, AnswerOut, CitationOut, ConflictOut, ConflictValueOut, SourceOut
 from briefing_bot.types import Answer, Citation
 from briefing_bot.web import render_answer
-from conftest import FakeEmbedder
+from conftest import OPEN_CLIENTS, FakeEmbedder
 
 QUESTION = "Who chairs the signing ceremony?"
 ROOMY = {"rate_limit_burst": 500, "rate_limit_per_minute": 6000, "request_rate_limit_per_minute": 6000,
@@ -32,6 +32,7 @@ def client_for(settings, pipeline=None, wait=True, client=("127.0.0.1", 50000), 
     app = create_app(settings, pipeline or Pipeline(settings, embedder=FakeEmbedder()), with_ui=False)
     test_client = TestClient(app, client=client, raise_server_exceptions=raise_server_exceptions)
     test_client.__enter__()  # runs the start-up (warm-up in the background)
+    OPEN_CLIENTS.append(test_client)  # shut down after the test (conftest.close_open_clients)
     deadline = time.time() + 90  # the first warm-up in a process loads the language models
     while wait and not app.state.service.ready.is_set() and time.time() < deadline:
         time.sleep(0.02)
@@ -40,9 +41,7 @@ def client_for(settings, pipeline=None, wait=True, client=("127.0.0.1", 50000), 
 
 @pytest.fixture
 def client(settings, tmp_path):
-    c = client_for(settings, feedback_db=tmp_path / "feedback.sqlite", **ROOMY)
-    yield c
-    c.__exit__(None, None, None)
+    return client_for(settings, feedback_db=tmp_path / "feedback.sqlite", **ROOMY)
 
 
 def error_of(response) -> dict:

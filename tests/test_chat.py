@@ -11,7 +11,7 @@ from fastapi.testclient import TestClient
 
 from briefing_bot.app import create_app
 from briefing_bot.pipeline import Pipeline
-from conftest import FakeEmbedder
+from conftest import OPEN_CLIENTS, FakeEmbedder
 
 QUESTION = "Who chairs the signing ceremony?"
 
@@ -21,6 +21,7 @@ def chat_client(settings, tmp_path, **overrides):
     app = create_app(settings, Pipeline(settings, embedder=FakeEmbedder()))
     client = TestClient(app, client=("127.0.0.1", 40000))
     client.__enter__()
+    OPEN_CLIENTS.append(client)  # shut down after the test (conftest.close_open_clients)
     deadline = time.time() + 90
     while not app.state.service.ready.is_set() and time.time() < deadline:
         time.sleep(0.05)
