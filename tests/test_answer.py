@@ -108,6 +108,32 @@ def test_candidates_say_whether_a_sentence_states_what_the_question_asks_was_don
     assert (ceremony["predicate"], ceremony["predicate_other"]) == (0.0, 1.0)
 
 
+def test_candidates_say_whether_a_sentence_names_what_the_question_names(pipeline):
+    from briefing_bot.selection import FEATURES
+
+    pipeline.warm_up()
+    answerer = pipeline.answerer
+
+    def named(question: str, language: str = "en", context: str = "") -> dict[str, tuple[float, float]]:
+        retrieval = answerer.retriever.retrieve(question, question, language)
+        return {c.sentence.text: (f["named"], f["unnamed"]) for c in answerer.candidates(
+            question, retrieval, question, language, context=context) for f in [dict(zip(FEATURES, c.features))]}
+
+    found = named("What does Guterres do?")
+    assert found["United Nations Secretary-General Antonio Guterres chairs the signing ceremony."] == (1.0, 0.0)
+    assert found["The signing ceremony of the convention was held in Hanoi on 25 and 26 October 2025."] == (0.0, 1.0)
+    # in another language, through the glossary's names; a follow-up naming nobody asks about its earlier question's
+    assert named("ماذا يفعل غوتيريش؟", "ar")["يرأس الأمين العام للأمم المتحدة أنطونيو غوتيريش حفل التوقيع."] == (1.0, 0.0)
+    assert named("And what does he do?", context="What does Guterres do?")[
+        "United Nations Secretary-General Antonio Guterres chairs the signing ceremony."] == (1.0, 0.0)
+    assert set(named("How many articles does the convention have?").values()) == {(0.0, 0.0)}  # names nobody
+    # an entity counts by how rarely the knowledge names it: Hanoi, named by most passages, weighs less
+    assert 0 < answerer.rarity["hanoi"] < answerer.rarity["guterres"]
+    both = named("Did Guterres chair the ceremony in Hanoi?")
+    assert both["The signing ceremony of the convention was held in Hanoi on 25 and 26 October 2025."][0] < 0.5 < \
+        both["United Nations Secretary-General Antonio Guterres chairs the signing ceremony."][0]
+
+
 def _lead_and_blocked(pipeline, question: str) -> tuple[str, list[str]]:
     """The answer's first quote, and the candidates ``answers`` refuses to quote."""
     from briefing_bot.answer import answers

@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from briefing_bot.follow_up import CONTEXT_WEIGHT, is_follow_up, with_context
+from briefing_bot.follow_up import CONTEXT_WEIGHT, is_follow_up, what_is_asked, with_context
 
 
 @pytest.mark.parametrize("question, language", [
@@ -25,6 +25,20 @@ def test_questions_that_refer_back_are_follow_ups_in_every_language(question, la
 ])
 def test_questions_that_stand_alone_are_not(question, language):
     assert not is_follow_up(question, language)
+
+
+@pytest.mark.parametrize("context, question, language, asked", [
+    ("Did China sign in Hanoi?", "And Japan?", "en", ("yesno", {"sign"})),  # a bare follow-up: type and predicate
+    ("Когда Китай подписал конвенцию?", "А Япония?", "ru", ("date", {"sign"})),
+    ("O Brasil assinou em Hanói?", "E a Índia?", "pt", ("yesno", {"sign"})),
+    ("브라질은 서명했나요?", "인도는요?", "ko", ("yesno", {"sign"})),
+    ("ABD sözleşmeyi imzaladı mı?", "Peki Çin?", "tr", ("yesno", {"sign"})),
+    ("Can states still sign after Hanoi?", "And when does that window close?", "en", ("date", {"sign"})),  # own type
+    ("Did China sign in Hanoi?", "When was it adopted?", "en", ("date", {"adopt"})),  # its own predicate: all its own
+    ("", "And Japan?", "en", ("yesno", set())),  # not a follow-up
+])
+def test_a_follow_up_without_a_predicate_asks_what_its_earlier_question_asked(context, question, language, asked):
+    assert what_is_asked(question, context, language) == asked
 
 
 def test_a_follow_up_is_searched_with_its_own_vector_leaning_towards_the_earlier_question():

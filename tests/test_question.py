@@ -567,6 +567,8 @@ def test_every_language_has_at_least_eight_questions_over_several_types():
     ("When will it enter into force, and how many ratifications are needed?", "count"),  # count > date
     ("Who signed first, and when?", "date"),  # date > person
     ("Do you know who signed first?", "person"),  # person > yesno
+    ("Which Russian official put his name to it?", "person"),  # a person noun after one adjective
+    ("What is the official name of the convention?", ""),  # "official" is not the head here
     ("Which countries signed, and why did the US not?", "why"),  # why > list
     ("Could you list the countries that signed?", "list"),  # list > yesno
     ("Tell me which countries signed.", "list"),

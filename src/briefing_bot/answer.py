@@ -9,6 +9,8 @@ import time
 from dataclasses import dataclass, replace
 
 from . import messages
+from .entities import Glossary, named, rarity
+from .follow_up import what_is_asked
 from .language import tokens
 from .predicates import agreement, predicates
 from .question import counts_what_is_asked, fits, names_a_time, question_type
@@ -42,16 +44,26 @@ class Answerer:
     one it only lists candidates, for calibration)."""
 
     def __init__(self, retriever: Retriever, selector: Selector | None, scoring: Scoring = Scoring(),
-                 fallback_languages: tuple[str, ...] = ("en",)) -> None:
+                 fallback_languages: tuple[str, ...] = ("en",), glossary: Glossary = Glossary()) -> None:
         self.retriever = retriever
         self.selector = selector
         self.scoring = scoring
         self.fallback_languages = fallback_languages
+        self.glossary = glossary
+        self._named: dict[str, frozenset[str]] = {}  # sentence id -> the entities it names
+        self.rarity: dict[str, float] = {}  # entity -> how much naming it tells (``warm_up``)
+
+    def warm_up(self) -> None:
+        """Weigh the glossary's entities by how rarely the knowledge's passage groups name them."""
+        self.retriever.warm_up()
+        self.rarity = rarity([set().union(*(self.glossary.found(p.text, p.language) for p in versions))
+                              for versions in self.retriever.versions.values()])
 
     def answer(self, question: str, language: str, query: str, lexical_query: str,
-               vector: list[float] | None = None) -> tuple[Answer, Retrieval]:
-        """Answer ``question`` (in ``language``); ``query`` is what gets embedded (unless its
-        ``vector`` is given). The answer's ``timings_ms`` has ``retrieve`` and ``answer`` (ms)."""
+               vector: list[float] | None = None, context: str = "") -> tuple[Answer, Retrieval]:
+        """Answer ``question`` (in ``language``; a follow-up of ``context``, the earlier question);
+        ``query`` is what gets embedded (unless its ``vector`` is given). The answer's
+        ``timings_ms`` has ``retrieve`` and ``answer`` (ms)."""
         start = time.perf_counter()
         retrieval = self.retriever.retrieve(query, lexical_query, language, vector)
         retrieved = time.perf_counter()
@@ -61,30 +73,32 @@ class Answerer:
         elif self.retriever.declines(question):  # an off-topic FAQ question as written
             answer = self.decline(question, language, retrieval)
         else:
-            answer = self.select(question, language, retrieval, lexical_query)
+            answer = self.select(question, language, retrieval, lexical_query, context)
         timings = {"retrieve": _ms(retrieved - start), "answer": _ms(time.perf_counter() - retrieved)}
         return replace(answer, timings_ms=timings), retrieval
 
-    def select(self, question: str, language: str, retrieval: Retrieval, lexical_query: str) -> Answer:
+    def select(self, question: str, language: str, retrieval: Retrieval, lexical_query: str,
+               context: str = "") -> Answer:
         """The fitted selection: rank the retrieved sentences, let the judge decide whether they
         answer, and quote those that answer the question's type (when none of the best groups' may
         be quoted, the next groups' are tried; else decline). A sentence that states a hope or an
         expectation answers only a question about one: "Viet Nam hopes 40 states will sign" does
         not say how many signed."""
-        ranked = self.rank(self.candidates(question, retrieval, lexical_query, language))
+        ranked = self.rank(self.candidates(question, retrieval, lexical_query, language, context=context))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout, retrieval.off_topic)
         if verdict.answerable < (self.scoring.min_answerable or verdict.min_answerable):
             return self.decline(question, language, retrieval)
-        hopes = "hope" in predicates(question, language)
+        wanted, asked = what_is_asked(question, context, language)
+        hopes = "hope" in asked
 
         def quotable(quotes: list[Quote]) -> list[Quote]:
-            return [q for q in quotes if answers(q.features, question_type(question))
+            return [q for q in quotes if answers(q.features, wanted)
                     and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))
                     and counts_what_is_asked(question, q.sentence.text)]
 
         allowed = quotable(ranked) or quotable(self.rank(self.candidates(question, retrieval, lexical_query,
-                                                                         language, deeper=True)))
+                                                                         language, deeper=True, context=context)))
         if not allowed:
             return self.decline(question, language, retrieval)
         quotes = allowed[:kept([q.score for q in allowed], self.selector.keep_ratio, self.scoring.max_quotes)]
@@ -119,10 +133,11 @@ class Answerer:
         return group.hits[0].passage
 
     def candidates(self, question: str, retrieval: Retrieval, lexical_query: str, language: str,
-                   deeper: bool = False) -> list[Candidate]:
-        """The sentences of the best passage groups (in the version to quote), with their features;
-        ``deeper``: those of the next as many groups instead, their features still measured against
-        the best groups (tried when none of the best groups' sentences may be quoted)."""
+                   deeper: bool = False, context: str = "") -> list[Candidate]:
+        """The sentences of the best passage groups (in the version to quote), with their features
+        (a follow-up of ``context`` may ask what it asked: ``follow_up.what_is_asked``); ``deeper``:
+        those of the next as many groups instead, their features still measured against the best
+        groups (tried when none of the best groups' sentences may be quoted)."""
         n = self.scoring.groups
         groups = retrieval.groups[:n]
         if not groups:
@@ -131,8 +146,8 @@ class Answerer:
                   for rank, group in enumerate(retrieval.groups[:2 * n] if deeper else groups)]
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
-        wanted = question_type(question)
-        asked = predicates(question, language)
+        wanted, asked = what_is_asked(question, context, language)
+        entities = self.glossary.found(question, language) or (self.glossary.found(context, language) if context else set())
         best_sentence = max((sims.get(s.sentence_id, 0.0) for _, _, p in chosen[:n] for s in p.sentences), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0
@@ -149,8 +164,15 @@ class Answerer:
                         float(wanted in TYPED) * (1.0 - fit), float(passage.kind == "caption"),
                         sim - best_sentence, group.dense - best_passage, group.faq - retrieval.faq,
                         retrieval.faq_sentences.get((group.key, position), 0.0),
-                        *agreement(asked, predicates(sentence.text, passage.language)))))
+                        *agreement(asked, predicates(sentence.text, passage.language)),
+                        *named(entities, self.names(sentence, passage.language), self.rarity))))
         return rows
+
+    def names(self, sentence: Sentence, language: str) -> frozenset[str]:
+        """The glossary's entities that ``sentence`` (in ``language``) names."""
+        if sentence.sentence_id not in self._named:
+            self._named[sentence.sentence_id] = frozenset(self.glossary.found(sentence.text, language))
+        return self._named[sentence.sentence_id]
 
     def rank(self, candidates: list[Candidate]) -> list[Quote]:
         """Candidates as quotes, the likeliest answer first."""

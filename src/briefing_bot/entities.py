@@ -1,8 +1,10 @@
 """The glossary of named entities (``knowledge/entities.yaml``): how each language writes the names
-of people, organisations and places, so that a translation can be checked to name the same ones."""
+of people, organisations and places, so that a translation can be checked to name the same ones,
+and a sentence can be checked to name what a question asks about (in any language it lists)."""
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +40,27 @@ class Glossary:
         untranslatable = [f"no {lang} name for {e} in {ENTITIES_FILE}" for e in sorted(named - comparable)
                           for lang in (original_language, language) if not self.names[e].get(lang)]
         return "; ".join(missing + extra + untranslatable)
+
+
+def rarity(named_by_group: list[set[str]]) -> dict[str, float]:
+    """How much naming each entity tells: its inverse document frequency over the passage groups
+    (``named_by_group``: the entities each group names), so that the knowledge's own subject
+    ("Hanoi", in most passages) weighs little and a signatory named once weighs much."""
+    n = len(named_by_group)
+    return {e: math.log((n + 1) / (1 + sum(e in g for g in named_by_group)))
+            for e in set().union(*named_by_group)} if n else {}
+
+
+def named(question: set[str] | frozenset[str], sentence: frozenset[str],
+          weight: dict[str, float]) -> tuple[float, float]:
+    """(the share of the entities a question names that a sentence names too, the share it does
+    not), each entity counted by its ``weight`` (``rarity``); (0, 0) for a question that names
+    none the knowledge names. "Did Japan sign?" is answered by a sentence that names Japan."""
+    total = sum(weight.get(e, 0.0) for e in question)
+    if not total:
+        return 0.0, 0.0
+    share = sum(weight.get(e, 0.0) for e in question & sentence) / total
+    return share, 1.0 - share
 
 
 def _mentions(text: str, name: str, language: str) -> bool:

@@ -7,6 +7,8 @@ from __future__ import annotations
 import numpy as np
 
 from .language import tokens
+from .predicates import predicates
+from .question import question_type
 
 # A follow-up is searched for with its own vector plus this share of the earlier question's: of the
 # training file's follow-ups, cross-validated, 0.623 were answered right with both questions embedded
@@ -54,6 +56,19 @@ def is_follow_up(question: str, language: str) -> bool:
         return True
     words = {w.casefold().strip("?!.,;:¿¡\"'«»") for w in split}
     return bool(words & _WORDS.get(language, set())) or len(tokens(question, language)) <= 2
+
+
+def what_is_asked(question: str, context: str, language: str) -> tuple[str, frozenset[str]]:
+    """The type and predicates of ``question`` (``question.question_type``, ``predicates``); a
+    follow-up of ``context`` (the earlier question) that states no predicate takes the earlier
+    question's ("And Japan?" after "Did China sign?" asks who signed), and a bare one ("And
+    Japan?", "E a Índia?": two words or fewer, no question word) its type too."""
+    kind, asked = question_type(question), predicates(question, language)
+    if not context or asked:
+        return kind, asked
+    if kind in ("", "yesno") and len(tokens(question, language)) <= 2:
+        kind = question_type(context)
+    return kind, predicates(context, language)
 
 
 def with_context(question: list[float], context: list[float]) -> list[float]:

@@ -96,7 +96,6 @@ class Pipeline:
         self._embedder = embedder
         self.cache = cache or make_cache(settings)
         self.generator = generator if generator is not None else make_generator(settings)
-        self._glossary = None
         self._cutoff: float | None = None  # the grounding cut-off of generated answers (None: not fitted)
         self._selection = ""  # the digest of the fitted selection parameters (part of the cache key)
         self.answerer: Answerer | None = None
@@ -153,9 +152,11 @@ class Pipeline:
     def _answerer(self, info: IndexInfo, selector) -> Answerer:
         """A ready answerer over generation ``info`` (its passages loaded, collections opened)."""
         retriever = Retriever(self.store, self.embedder, info, self.settings.candidates)
-        retriever.warm_up()
         scoring = Scoring(max_quotes=self.settings.max_quotes, min_answerable=self.settings.min_answerable)
-        return Answerer(retriever, selector, scoring, tuple(self.settings.fallback_languages))
+        glossary = load_glossary(self.settings.knowledge_dir / ENTITIES_FILE)[0]
+        answerer = Answerer(retriever, selector, scoring, tuple(self.settings.fallback_languages), glossary)
+        answerer.warm_up()
+        return answerer
 
     def refresh(self, every: float = 0.0,
                 notify: Callable[[str], None] = lambda m: print(m, file=sys.stderr, flush=True)) -> bool:
@@ -267,10 +268,8 @@ class Pipeline:
         cutoff = self._cutoff
         if cutoff is None:
             return None
-        if self._glossary is None:
-            self._glossary = load_glossary(self.settings.knowledge_dir / ENTITIES_FILE)[0]
         retriever = answerer.retriever
-        return Grounds(lambda p: retriever.versions.get(p.group, [p]), self._glossary,
+        return Grounds(lambda p: retriever.versions.get(p.group, [p]), answerer.glossary,
                        lambda texts: self.embedder.embed_passages([("none", t) for t in texts]),
                        retriever.sentence_similarities, cutoff)
 
@@ -368,6 +367,6 @@ class Pipeline:
     def _answer(self, prepared: Prepared, vector: list[float] | None, start: float,
                 answerer: Answerer | None = None) -> tuple[Answer, Retrieval]:
         answer, retrieval = (answerer or self.answerer).answer(prepared.question, prepared.language, prepared.query,
-                                                               prepared.query, vector)
+                                                               prepared.query, vector, prepared.context)
         total = round((time.perf_counter() - start) * 1000, 1)
         return replace(answer, timings_ms={**answer.timings_ms, "total": total}), retrieval

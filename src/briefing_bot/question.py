@@ -139,7 +139,7 @@ _DATE = (
 )
 _PERSON = (
     r"^(?:who|whom|whose|who's)\b", _after_embed("who|whom|whose"), r"\b(?:who|whom)\s*[?.!]*\s*$",
-    r"\bwhom\b", r"\b(?:which|what)\s+(?:person|official|minister|leader|diplomat|president|ambassador|"
+    r"\bwhom\b", r"\b(?:which|what)\s+(?:[a-z]+\s+)?(?:person|official|minister|leader|diplomat|president|ambassador|"
     r"representative|spokesperson|individual|secretary-general)\b",
     r"^(?:(?:à|a|par|de|pour|avec|chez)\s+)?qui\b", r"\bqui\s*[?.!]*\s*$", r"\bqui\s+est-ce\b",
     _after_embed("qui"),

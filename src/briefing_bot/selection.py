@@ -46,6 +46,8 @@ FEATURES = (
     "faq_sentence",   # similarity of the closest FAQ question whose answer points at this very sentence
     "predicate",      # share of the question's predicates (signed, attended, ratified...) the sentence states
     "predicate_other",  # share of the sentence's predicates the question does not ask about ("attended")
+    "named",          # share of the entities the question names (glossary: Japan, UNODC...) the sentence names
+    "unnamed",        # share of them it does not name (0 when the question names none)
 )
 
 
@@ -65,6 +67,8 @@ QUESTION_FEATURES = (
     "bm25",           # that does not depend on how similar the embedding model finds short questions
     "predicate",
     "predicate_other",
+    "named",          # the best candidate's "named" and "unnamed"
+    "unnamed",
     "standout",       # how far the best passage similarity stands above the question's similarity to every
     # passage, in standard deviations (Retrieval.standout): dense evidence relative to the question itself
     "off_topic",      # 1 when the question's nearest neighbour is a question the knowledge does not answer: its
@@ -187,7 +191,8 @@ def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: f
     nearest = max(closest, at["sentence"] - at["sentence_gap"])  # the best answered question's or sentence's
     return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"], at["faq_sentence"],
             closest, unknown_words or 0.0, float(unknown_words is None),
-            at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], standout, float(off_topic > nearest))
+            at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], at["named"], at["unnamed"], standout,
+            float(off_topic > nearest))
 
 
 def calibration_file(model: str) -> Path:
