@@ -12,7 +12,7 @@ import pytest
 
 from briefing_bot.calibrate import REPEATS, Labelled, _keep_ratio, collect, fit, labelled_questions
 from briefing_bot.errors import ConfigError
-from briefing_bot.selection import FEATURES, kept, load_selector
+from briefing_bot.selection import FEATURES, QUESTION_FEATURES, kept, load_selector, question_row
 from conftest import FAKE_CALIBRATION
 
 NOTES = """---
@@ -185,3 +185,11 @@ def test_off_topic_faq_questions_are_labelled_out_of_scope_and_asked_without_the
     assert weather.off_topic == pytest.approx(1.0)  # the question itself, when its topic is not left out
     # asked for calibration, its own topic is left out in every language: only the weather question remains
     assert 0.0 < asked[0].off_topic < 0.9 and asked[1].off_topic == 0.0
+
+
+def test_the_judge_sees_how_much_closer_the_question_is_to_an_off_topic_question_than_to_an_answered_one():
+    best = {**dict.fromkeys(FEATURES, 0.0), "sentence": 0.6, "faq": 0.7}  # nearest answered: the FAQ's 0.7
+    top = [(0.9, tuple(best[name] for name in FEATURES))]
+    at = QUESTION_FEATURES.index("off_topic")
+    assert question_row(top, 0.1, 3.0, 0.8)[at] == pytest.approx(0.1)  # its nearest neighbour is off topic
+    assert question_row(top, 0.1, 3.0, 0.5)[at] == pytest.approx(-0.2)  # an answered question is closer

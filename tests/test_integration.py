@@ -40,13 +40,15 @@ BLIND2 = load_questions(ROOT / "tests/data/blind2.jsonl")  # written from the fa
 # 1.0, blind 0.800 / 0.985, blind2 0.810 / 0.767; fast dev 0.763 / 1.0, regression 0.750 / 1.0, blind 0.600 /
 # 0.939, blind2 0.571 / 0.605. With follow-ups asking what their earlier question asked and the named
 # entities (2026-12-01): default dev 0.974 / 1.0, regression 1.0 / 1.0, blind 0.800 / 1.0, blind2 0.802 /
-# 0.814; fast dev 0.763 / 1.0, regression 0.812 / 1.0, blind 0.579 / 0.879, blind2 0.619 / 0.558.
-# Margins: 0.07 (default dev), 0.15 (default regression), 0.16 (fast dev), 0.16 (fast regression),
-# 0.03 or more (blind and blind2 answers and declines; 0.048 or more but for the default blind2 answers).
+# 0.814; fast dev 0.763 / 1.0, regression 0.812 / 1.0, blind 0.579 / 0.879, blind2 0.619 / 0.558. With
+# the off-topic margin (the same day): default blind 0.817 / 1.0, blind2 0.849 / 0.814, the rest unchanged;
+# fast regression 0.875 / 1.0, blind 0.591 / 0.939, blind2 0.643 / 0.698.
+# Margins: 0.07 (default dev), 0.15 (default regression), 0.16 (fast dev), 0.22 (fast regression),
+# 0.037 or more (blind and blind2 answers and declines).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
-BLIND_FLOORS = {"default": (0.75, 0.95), "fast": (0.53, 0.83)}
-BLIND2_FLOORS = {"default": (0.77, 0.76), "fast": (0.53, 0.51)}
+BLIND_FLOORS = {"default": (0.78, 0.95), "fast": (0.55, 0.89)}
+BLIND2_FLOORS = {"default": (0.80, 0.76), "fast": (0.59, 0.65)}
 
 def require(name: str) -> None:
     spec = {"default": MODELS["embeddinggemma-300m"], "fast": MODELS["multilingual-e5-small"]}[name]

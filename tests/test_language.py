@@ -73,6 +73,7 @@ def test_an_unknown_detector_is_refused():
     ("Câte țări au ratificat-o?", "ro"),  # ă is Romanian too: was Vietnamese
     ("Kuka allekirjoitti yleissopimuksen?", "fi"),
     ("Mengapa beberapa LSM mengkritik perjanjian ini?", "id"),  # Indonesian over Malay on a near tie
+    ("¿Firmó España?", "es"),  # was English: the inverted question mark is Spanish's alone
 ])
 def test_short_questions_full_of_names(text, language):
     assert detect_language(text) == language

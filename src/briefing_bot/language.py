@@ -402,6 +402,8 @@ def detect_language(text: str, default: str = "en") -> str:
     """ISO 639-1 code of ``text``'s language (one of ``DETECTED``), or ``default`` when it has none
     (``has_language``: only names, numbers, acronyms and punctuation)."""
     text = unicodedata.normalize("NFKC", text)
+    if ("¿" in text or "¡" in text) and not _main_script(text):  # Spanish's alone: "¿Firmó España?"
+        return "es"
     if not has_language(text):
         return default
     if not any(c.islower() for c in text):  # CAPITALS: no case to tell names by

@@ -71,8 +71,9 @@ QUESTION_FEATURES = (
     "unnamed",
     "standout",       # how far the best passage similarity stands above the question's similarity to every
     # passage, in standard deviations (Retrieval.standout): dense evidence relative to the question itself
-    "off_topic",      # 1 when the question's nearest neighbour is a question the knowledge does not answer: its
-    # similarity (Retrieval.off_topic) is above that of the closest answered FAQ question and of the best sentence
+    "off_topic",      # how much closer the question is to a question the knowledge does not answer (its
+    # similarity, Retrieval.off_topic) than to the closest answered FAQ question or the best sentence (> 0: its
+    # nearest neighbour is off topic)
 )
 
 
@@ -192,7 +193,7 @@ def question_row(ranked: list[tuple[float, tuple[float, ...]]], unknown_words: f
     return (best, second, at["sentence"], at["passage"], at["faq"], at["fits"], at["misfit"], at["faq_sentence"],
             closest, unknown_words or 0.0, float(unknown_words is None),
             at["lexical"], at["bm25"], at["predicate"], at["predicate_other"], at["named"], at["unnamed"], standout,
-            float(off_topic > nearest))
+            off_topic - nearest)
 
 
 def calibration_file(model: str) -> Path:
