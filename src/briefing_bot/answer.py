@@ -147,7 +147,8 @@ class Answerer:
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
         wanted, asked = what_is_asked(question, context, language)
-        entities = self.glossary.found(question, language) or (self.glossary.found(context, language) if context else set())
+        entities = self.glossary.found(question, language) or (
+            self.glossary.found(context, language) if context else set())
         best_sentence = max((sims.get(s.sentence_id, 0.0) for _, _, p in chosen[:n] for s in p.sentences), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0

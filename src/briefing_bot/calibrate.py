@@ -123,8 +123,8 @@ def collect(pipeline, items: list[Labelled], progress: Callable[[int], None] | N
     found = []
     for item, p, vector in zip(items, prepared, vectors):
         retrieval = answerer.retriever.retrieve(p.query, p.query, p.language, vector, item.exclude_faq)
-        found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language, context=p.context), retrieval.unknown_words,
-                           retrieval.standout, retrieval.off_topic))
+        found.append(Asked(answerer.candidates(p.question, retrieval, p.query, p.language, context=p.context),
+                           retrieval.unknown_words, retrieval.standout, retrieval.off_topic))
     return found
 
 
