@@ -61,7 +61,7 @@ def is_follow_up(question: str, language: str) -> bool:
 def what_is_asked(question: str, context: str, language: str) -> tuple[str, frozenset[str]]:
     """The type and predicates of ``question`` (``question.question_type``, ``predicates``); a
     follow-up of ``context`` (the earlier question) that states no predicate takes the earlier
-    question's ("And Japan?" after "Did China sign?" asks who signed), and a bare one ("And
+    question's ("And Japan?" after "Did China sign?" asks whether Japan signed), and a bare one ("And
     Japan?", "E a Índia?": two words or fewer, no question word) its type too."""
     kind, asked = question_type(question), predicates(question, language)
     if not context or asked:
