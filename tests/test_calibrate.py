@@ -12,7 +12,7 @@ import pytest
 
 from briefing_bot.calibrate import REPEATS, Labelled, _keep_ratio, collect, fit, labelled_questions
 from briefing_bot.errors import ConfigError
-from briefing_bot.selection import FEATURES, QUESTION_FEATURES, kept, load_selector, question_row
+from briefing_bot.selection import FEATURES, QUESTION_FEATURES, REGIMES, kept, load_selector, question_row, regime
 from conftest import FAKE_CALIBRATION
 
 NOTES = """---
@@ -163,7 +163,24 @@ def test_a_regime_with_too_few_questions_is_judged_by_the_pooled_judge(pipeline,
     selector = fit("fake-embedder", items, collect(pipeline, items))
     # every question here is English: no cross-lingual ones to fit a judge of their own on
     assert selector.report["regimes"]["cross_lingual"]["fitted_on"] == "all questions"
-    assert selector.judges["cross_lingual"] == selector.judges["lexical"]
+    # the same fitted judge; none of its answers is "well supported", as no question of its own was
+    assert selector.judges["cross_lingual"] == replace(selector.judges["lexical"], well_supported=1.0)
+
+
+def test_the_well_supported_cut_off_is_fitted_on_each_regimes_own_answers(pipeline, items, monkeypatch):
+    """Answers at or above a regime's cut-off must be right 95% of the time among that regime's
+    answers: a cut-off fitted on the pooled judge's answers of both regimes does not promise it."""
+    from briefing_bot import calibrate
+
+    seen = []
+    cut_off = calibrate._cut_off
+    monkeypatch.setattr(calibrate, "_cut_off", lambda support, right: seen.append(len(support)) or cut_off(support, right))
+    asked = collect(pipeline, items)
+    selector = fit("fake-embedder", items, asked)
+    real = [not i.exclude_faq or not i.gold for i in items]
+    own = {name: REPEATS * sum(r and regime(a.unknown_words) == name for r, a in zip(real, asked)) for name in REGIMES}
+    assert sorted(seen) == sorted(own.values())
+    assert all(selector.judges[n].well_supported == selector.report["regimes"][n]["well_supported"] for n in REGIMES)
 
 
 def test_off_topic_faq_questions_are_labelled_out_of_scope_and_asked_without_their_topic(pipeline, knowledge, items):

@@ -97,3 +97,48 @@ def test_an_event_held_is_found_in_every_language(text, language):
 ])
 def test_words_like_held_that_are_not_an_event_held(text, language):
     assert "hold" not in predicates(text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("At what point does the convention become legally binding?", "en"),
+    ("A partir de quand le traité deviendra-t-il contraignant", "fr"),
+    ("¿Cuándo será vinculante el convenio?", "es"),
+    ("Quando a convenção se torna vinculativa?", "pt"),
+    ("Da quando la convenzione diventa vincolante?", "it"),
+    ("متى تصبح الاتفاقية نافذة؟", "ar"),
+])
+def test_becoming_binding_is_entering_into_force(text, language):
+    assert predicates(text, language) == {"in_force"}
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Guterres called it a powerful, legally binding instrument.", "en"),
+    ("Un instrument puissant et juridiquement contraignant.", "fr"),
+    ("Welche Sprachfassungen sind gleichermaßen verbindlich?", "de"),  # authentic texts, not entry into force
+])
+def test_a_binding_instrument_is_not_entering_into_force(text, language):
+    assert "in_force" not in predicates(text, language)
+
+
+@pytest.mark.parametrize("text, language", [
+    ("Who is the depositary of the convention?", "en"),
+    ("Qui est le dépositaire de ce traité ?", "fr"),
+    ("Wer ist Verwahrer des Übereinkommens?", "de"),
+    ("Кто является депозитарием конвенции?", "ru"),
+    ("条約の寄託者は誰ですか？", "ja"),
+    ("联合国秘书长为公约的保存人。", "zh"),
+    ("Tổng Thư ký Liên hợp quốc là cơ quan lưu chiểu Công ước.", "vi"),
+    ("الأمين العام للأمم المتحدة هو الوديع لاتفاقية مكافحة الجريمة السيبرانية", "ar"),
+])
+def test_the_depositary_is_found_in_every_language(text, language):
+    assert predicates(text, language) == {"depositary"}
+
+
+def test_depositing_an_instrument_is_not_the_depositary():
+    assert "depositary" not in predicates("It enters into force after the deposit of the 40th instrument.", "en")
+    assert "depositary" not in predicates("ngày nộp lưu chiểu văn kiện phê chuẩn thứ 40", "vi")
+
+
+def test_a_secretary_is_not_a_signature_in_vietnamese():
+    assert predicates("Tổng Thư ký Liên hợp quốc António Guterres phát biểu.", "vi") == frozenset()
+    assert predicates("Tổng thư kí Liên hợp quốc đã ký Công ước.", "vi") == {"sign"}

@@ -642,6 +642,23 @@ def test_fits(qtype, sentence, expected):
     assert fits(sentence, qtype) == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("sentence", [  # Article 65 in the knowledge's languages: a time stated as a delay
+    "The Convention against Cybercrime enters into force on the 90th day after the deposit of the 40th instrument.",
+    "La Convention entre en vigueur le 90e jour suivant la date de dépôt du 40e instrument.",
+    "La Convención entra en vigor el 90.º día después de la fecha en que se haya depositado el 40.º instrumento.",
+    "Конвенция вступает в силу на 90-й день после сдачи на хранение 40-го документа.",
+    "《公约》自第40份批准书交存之日后第90天起生效。",
+    "Công ước có hiệu lực vào ngày thứ 90 sau ngày nộp lưu chiểu văn kiện thứ 40.",
+    "يبدأ نفاذ الاتفاقية في اليوم الـ90 بعد تاريخ إيداع الصك الـ40.",
+])
+def test_a_delay_after_an_event_answers_when(sentence):
+    assert fits(sentence, "date") == pytest.approx(0.8)
+
+
+def test_a_number_of_days_without_an_event_is_no_date():
+    assert fits("The two-day ceremony drew 110 delegations.", "date") == 0.0
+
+
 def test_fits_yesno_other_and_unknown_types_accept_any_sentence():
     for sentence in ("Russia signed the convention.", "签字仪式在河内举行。", "", "?"):
         assert fits(sentence, "yesno") == 1.0

@@ -34,7 +34,7 @@ is answered by that entry's).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
@@ -178,9 +178,11 @@ def fit(model: str, items: list[Labelled], asked: list[Asked], folds: int = FOLD
         chosen = ("its own questions" if scores.get("its own questions", 0.0) > scores["all questions"]
                   else "all questions")
         fitted = choices[chosen]
-        judges[name] = fitted.judge
+        # "well supported" is cut off on this regime's answers, whichever judge gave them
+        well = _cut_off(np.where(fitted.answered, fitted.support, 0.0)[own & real], right[own & real])
+        judges[name] = replace(fitted.judge, well_supported=well)
         answered[own], support[own] = fitted.answered[own], fitted.support[own]
-        report[name] = {**fitted.report, "fitted_on": chosen,
+        report[name] = {**fitted.report, "fitted_on": chosen, "well_supported": well,
                         "cv_objective": {k: round(v, 3) for k, v in scores.items()}}
     well_right = answered & (support >= np.array([judges[r].well_supported for r in regimes])) & real
     later = np.tile([bool(item.history) for item in items], REPEATS) & answerable  # follow-ups
@@ -217,7 +219,8 @@ class _Fitted:
 
 def _judge(pool: np.ndarray, rows: list, right: np.ndarray, answerable: np.ndarray, splits: list) -> _Fitted:
     """A judge fitted on the questions of ``pool``, with its cross-validated answers and supports
-    (over every question) and the figures of its fit."""
+    (over every question) and the figures of its fit; its "well supported" cut-off is set per
+    regime by ``fit``."""
     from sklearn.isotonic import IsotonicRegression
 
     n = len(rows)
@@ -233,15 +236,14 @@ def _judge(pool: np.ndarray, rows: list, right: np.ndarray, answerable: np.ndarr
     support = curve.predict(rightness) * has
     min_answerable, table = _threshold(chance[pool], right[pool], answerable[pool])
     answered = has & (chance >= min_answerable)
-    well = _cut_off(np.where(answered, support, 0.0)[pool], right[pool])
     everything = [i for i in range(n) if pool[i]]
     judge = Judge(answerable=_logistic([[(rows[i], answerable[i]) for i in everything]], balanced=True),
                   right=_logistic([[(rows[i], right[i]) for i in everything]]),
                   curve_x=tuple(round(float(x), 6) for x in curve.X_thresholds_),
                   curve_y=tuple(round(float(y), 6) for y in curve.y_thresholds_),
-                  min_answerable=min_answerable, well_supported=well)
+                  min_answerable=min_answerable)
     return _Fitted(judge, answered, support, {"questions": int(pool.sum()), "min_answerable": min_answerable,
-                                              "well_supported": well, "thresholds": table})
+                                              "thresholds": table})
 
 
 def _candidate_rows(item: Labelled, found: list[Candidate]) -> list[tuple[tuple[float, ...], bool]]:

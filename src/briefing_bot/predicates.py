@@ -19,7 +19,7 @@ from .language import normalize
 _PREDICATES: dict[str, dict[str, str]] = {
     "sign": {
         "en": r"sign(?!if|al)|put (?:his|her|their|its) names? to", "fr": r"sign(?!if|al)", "es": r"firm[aóoe]|signatari", "pt": r"assin|signat[áa]ri", "it": r"firm[aoeò]",
-        "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"ký|kí(?=\s)", "tr": r"imza",
+        "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"(?<!thư )(?:ký|kí(?=\s))", "tr": r"imza",
         "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
         "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
     },
@@ -35,10 +35,14 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "ru": r"ратифи", "vi": r"phê chuẩn", "tr": r"onayla", "id": r"ratifik|meratifikasi", "zh": r"批准",
         "ja": r"批准", "ko": r"비준", "ar": r"تصديق|صادق",
     },
-    "in_force": {
-        "en": r"into force|take effect|takes effect", "fr": r"en vigueur", "es": r"en vigor", "pt": r"em vigor|vigência",
-        "it": r"in vigore", "de": r"in kraft", "ru": r"в силу", "vi": r"hiệu lực", "tr": r"yürürlü",
-        "id": r"berlaku", "zh": r"生效", "ja": r"発効", "ko": r"발효", "ar": r"نفاذ|حيز التنفيذ|سريان",
+    "in_force": {  # also becoming binding, which "a legally binding instrument" does not state
+        "en": r"into force|take effect|takes effect|(?:become|becomes|be|is) (?:legally )?binding",
+        "fr": r"en vigueur|(?:devien\S*|deviendra\S*|sera\S*|soit|est) (?:juridiquement )?contraignant",
+        "es": r"en vigor|(?:será|es|sea|ser|vuelve|volverá) (?:jurídicamente )?vinculante",
+        "pt": r"em vigor|vigência|(?:será|é|seja|ser|torna\w*) (?:juridicamente )?vincula",
+        "it": r"in vigore|(?:sarà|è|sia|diventa\w*|diventerà) (?:giuridicamente )?vincolante",
+        "de": r"in kraft", "ru": r"в силу|станет обязательн", "vi": r"hiệu lực", "tr": r"yürürlü",
+        "id": r"berlaku|mengikat", "zh": r"生效", "ja": r"発効", "ko": r"발효", "ar": r"نفاذ|نافذ|حيز التنفيذ|سريان",
     },
     "adopt": {
         "en": r"adopt", "fr": r"adopt", "es": r"adopt|aprob", "pt": r"adot|aprov", "it": r"adott|approv",
@@ -62,6 +66,12 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "vi": r"diễn ra|được tổ chức|tổ chức tại|đăng cai", "tr": r"yapıld|yapılaca|düzenlen|gerçekleş|ev sahipliği",
         "id": r"diadakan|berlangsung|digelar|diselenggarakan|tuan rumah", "zh": r"举行|举办|召开|舉行|舉辦|主办|东道",
         "ja": r"行われ|開催|開か|主催", "ko": r"열렸|열린|열리|개최|진행|주최", "ar": r"اقيم|يقام|تقام|انعقد|عقدت|عقد في|جرت|استضاف|احتضن",
+    },
+    "depositary": {
+        "en": r"depositary", "fr": r"dépositaire", "es": r"depositari", "pt": r"depositári", "it": r"depositari",
+        "de": r"verwahrer|depositar", "ru": r"депозитари", "vi": r"cơ quan lưu chiểu|bên lưu chiểu|lưu chiểu viên",
+        "tr": r"depoziter|emanetçi|saklayıcı", "id": r"penyimpan|depositari", "zh": r"保存人|保管人|保存机关",
+        "ja": r"寄託者|寄託先", "ko": r"수탁자|기탁자|기탁처", "ar": r"الوديع|وديع",
     },
     "hope": {  # hopes and expectations, not aims (Arabic: normalised letters, whole words)
         "en": r"hope|expect(?!ation)|wish", "fr": r"espér|espoir|attendu|souhait", "es": r"esper|previst", "pt": r"esper|previst",

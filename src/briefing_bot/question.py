@@ -522,10 +522,23 @@ _RELATIVE = _rules(_words(
     r"昨天|今天|明天|最近|去年|明年|今年")
 
 
+# a time stated by a delay after an event ("on the 90th day after the deposit", "le 90e jour suivant",
+# "через 90 дней", "交存之日后第90天"): what answers "when does it enter into force?"
+_DELAY = _rules(
+    r"\b\d+(?:st|nd|rd|th)?\s+(?:days?|weeks?|months?|years?)\s+(?:after|following|from)\b",
+    r"\b\d+e?\s+(?:jours?|semaines?|mois|ans?)\s+(?:suivant|après)\b",
+    r"\b\d+\.?[oº°]?\s+d[ií]as?\s+(?:después|siguientes?|tras|após|depois)\b",
+    r"\b\d+[oº°]?\s+giorn[oi]\s+(?:dopo|successiv)", r"\b\d+\.?\s+tag\w*\s+nach\b",
+    r"\b\d+(?:-?[йгм]|-?ый)?\s+(?:день|дня|дней|месяц\w*)\s+после\b", r"\bчерез\s+\d+\s+(?:дн|месяц)",
+    r"\bngày\s+thứ\s+\d+\s+(?:sau|kể\s+từ)\b", r"\b\d+\s+ngày\s+sau\b",
+    r"اليوم\s+(?:ال)?\d+\s+(?:بعد|من)", r"بعد\s+\d+\s+يوما?",
+    r"第\s*\d+\s*[天日]", r"\d+\s*[天日]\s*(?:后|後|以内)", r"\d+\s*일\s*(?:후|뒤|째)")
+
+
 def _date_fit(x: str, raw: str) -> float:
     if _DATE_FULL.search(x):
         return 1.0
-    if (_YEAR.search(x) or _MONTH.search(x) or _MONTH_ONLY.search(x)
+    if (_YEAR.search(x) or _MONTH.search(x) or _MONTH_ONLY.search(x) or _DELAY.search(x)
             or (("May" in raw or "March" in raw) and _MAY_MARCH.search(raw))):
         return 0.8
     return 0.4 if _RELATIVE.search(x) else 0.0

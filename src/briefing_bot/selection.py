@@ -132,7 +132,7 @@ class Judge:
     curve_x: tuple[float, ...]  # the ``right`` model's probability ...
     curve_y: tuple[float, ...]  # ... and the share of right answers at it (isotonic, cross-validated)
     min_answerable: float
-    well_supported: float  # answers at or above this support were right >= 95% of the time
+    well_supported: float = 1.0  # answers at or above this support were right >= 95% of the time (1.0: none)
 
     def verdict(self, row: tuple[float, ...]) -> Verdict:
         """The verdict on a question-level feature row (``QUESTION_FEATURES``)."""
