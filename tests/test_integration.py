@@ -47,12 +47,14 @@ BLIND3 = load_questions(ROOT / "tests/data/blind3.jsonl")  # written on 2026-12-
 # binding and delays as times (2026-12-01, second session): default dev 0.947 / 1.0, regression 1.0 / 1.0,
 # blind 0.834 / 1.0, blind2 0.849 / 0.860, blind3 (98, 16 languages) 0.761 / 0.613; fast dev 0.816 / 1.0,
 # regression 0.875 / 1.0, blind 0.613 / 0.924, blind2 0.571 / 0.721 (answers 0.643 before), blind3 0.597 / 0.645.
+# With "¿" and "US" (later that day): default blind2 0.841 / 0.860, blind3 0.746 / 0.613, the rest unchanged;
+# fast blind 0.617 / 0.924, blind2 0.635 / 0.698, blind3 0.597 / 0.677.
 # Margins: 0.047 (default dev), 0.15 (default regression), 0.21 (fast dev), 0.22 (fast regression),
-# 0.03 or more (the blind sets' answers and declines).
+# 0.026 or more (the blind sets' answers and declines).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
 BLIND_FLOORS = {"default": (0.79, 0.95), "fast": (0.57, 0.89)}
-BLIND2_FLOORS = {"default": (0.80, 0.82), "fast": (0.53, 0.68)}
+BLIND2_FLOORS = {"default": (0.80, 0.82), "fast": (0.55, 0.66)}
 BLIND3_FLOORS = {"default": (0.72, 0.57), "fast": (0.55, 0.60)}
 
 def require(name: str) -> None:

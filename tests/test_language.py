@@ -128,6 +128,8 @@ def test_a_follow_up_keeps_its_own_language_unless_it_has_none():
     assert conversation_language("Mauritius?", ["Qui a signé la convention ?"]) == "fr"
     assert conversation_language("2027?", ["UNODC?", "¿Quién firmó la convención?"]) == "es"
     assert conversation_language("Mauritius?", []) == "en"
+    # two capitalised words alone say nothing, but Spanish's own marks do: not the English default
+    assert conversation_language("¿Firmó España?", ["Did France sign?"]) == "es"
 
 
 def _history(question: str) -> list[dict]:

@@ -66,7 +66,8 @@ def named(question: set[str] | frozenset[str], sentence: frozenset[str],
 def _mentions(text: str, name: str, language: str) -> bool:
     if language in _ANYWHERE:
         return name in text
-    return re.search(r"(?<![^\W_])" + re.escape(name), text) is not None
+    end = r"(?![^\W_])" if name.isupper() else ""  # an acronym is a whole word: "US" is not "USB"
+    return re.search(r"(?<![^\W_])" + re.escape(name) + end, text) is not None
 
 
 def load_glossary(path: Path) -> tuple[Glossary, list[str]]:

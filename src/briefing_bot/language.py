@@ -277,7 +277,8 @@ def has_language(text: str) -> bool:
     Latin text needs a function word ("And Mauritius?", "Pourquoi ?") or two words that are not
     names ("Signed yesterday?")."""
     text = unicodedata.normalize("NFKC", text)
-    return bool(_main_script(text)) or _says_something([w for w in content_words(text) if _LATIN.match(w)])
+    return (bool(_main_script(text)) or "¿" in text or "¡" in text  # Spanish's own marks: "¿Firmó España?"
+            or _says_something([w for w in content_words(text) if _LATIN.match(w)]))
 
 
 # The statistical model behind the last step (``use_detector``; BRIEFING_BOT_LANGUAGE_DETECTOR).
