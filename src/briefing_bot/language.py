@@ -253,6 +253,11 @@ def content_words(text: str) -> list[str]:
     return words
 
 
+def _spanish_marks(text: str) -> bool:
+    """Whether ``text`` has "¿" or "¡", which only Spanish writes ("¿Firmó España?")."""
+    return "¿" in text or "¡" in text
+
+
 def _main_script(text: str) -> str:
     """The non-Latin script ``text`` is written in, or "" for Latin script (or no letters). Latin
     names and acronyms inside another script do not count ("UNODC是什么？" is Chinese)."""
@@ -274,10 +279,10 @@ def has_language(text: str) -> bool:
     """Whether ``text`` says anything in a language: not when it is only names, acronyms, numbers
     and punctuation ("Mauritius?", "UNODC?", "2027?", "Ghada Waly?"). Text in a script other than
     Latin has one (a name written in Chinese or Cyrillic tells the language, or the script);
-    Latin text needs a function word ("And Mauritius?", "Pourquoi ?") or two words that are not
-    names ("Signed yesterday?")."""
+    Latin text needs a function word ("And Mauritius?", "Pourquoi ?"), two words that are not
+    names ("Signed yesterday?") or Spanish's marks ("¿Firmó España?")."""
     text = unicodedata.normalize("NFKC", text)
-    return (bool(_main_script(text)) or "¿" in text or "¡" in text  # Spanish's own marks: "¿Firmó España?"
+    return (bool(_main_script(text)) or _spanish_marks(text)
             or _says_something([w for w in content_words(text) if _LATIN.match(w)]))
 
 
@@ -403,7 +408,7 @@ def detect_language(text: str, default: str = "en") -> str:
     """ISO 639-1 code of ``text``'s language (one of ``DETECTED``), or ``default`` when it has none
     (``has_language``: only names, numbers, acronyms and punctuation)."""
     text = unicodedata.normalize("NFKC", text)
-    if ("¿" in text or "¡" in text) and not _main_script(text):  # Spanish's alone: "¿Firmó España?"
+    if _spanish_marks(text) and not _main_script(text):
         return "es"
     if not has_language(text):
         return default
