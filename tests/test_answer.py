@@ -127,6 +127,7 @@ def test_candidates_say_whether_a_sentence_names_what_the_question_names(pipelin
     assert named("And what does he do?", context="What does Guterres do?")[
         "United Nations Secretary-General Antonio Guterres chairs the signing ceremony."] == (1.0, 0.0)
     assert set(named("How many articles does the convention have?").values()) == {(0.0, 0.0)}  # names nobody
+    assert set(named("Did Korea sign the convention?").values()) == {(0.0, 1.0)}  # a country the knowledge never names
     # an entity counts by how rarely the knowledge names it: Hanoi, named by most passages, weighs less
     assert 0 < answerer.rarity["hanoi"] < answerer.rarity["guterres"]
     both = named("Did Guterres chair the ceremony in Hanoi?")

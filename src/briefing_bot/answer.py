@@ -9,6 +9,7 @@ import time
 from dataclasses import dataclass, replace
 
 from . import messages
+from . import countries
 from .entities import Glossary, named, rarity
 from .follow_up import what_is_asked
 from .language import tokens
@@ -52,12 +53,27 @@ class Answerer:
         self.glossary = glossary
         self._named: dict[str, frozenset[str]] = {}  # sentence id -> the entities it names
         self.rarity: dict[str, float] = {}  # entity -> how much naming it tells (``warm_up``)
+        self.countries: frozenset[str] = frozenset()  # the countries (and unions) the knowledge names (``warm_up``)
 
     def warm_up(self) -> None:
-        """Weigh the glossary's entities by how rarely the knowledge's passage groups name them."""
+        """Weigh the glossary's entities by how rarely the knowledge's passage groups name them;
+        note the countries the knowledge names."""
         self.retriever.warm_up()
         self.rarity = rarity([set().union(*(self.glossary.found(p.text, p.language) for p in versions))
                               for versions in self.retriever.versions.values()])
+        self.countries = frozenset().union(*(countries.named(p.text, p.language)
+                                             for p in self.retriever.passages.values()))
+
+    def entities(self, text: str, language: str) -> set[str]:
+        """The glossary's entities ``text`` names, and the countries it names that the knowledge
+        never does. A country the knowledge names only as a member of a union it names stands
+        for that union: "Did Germany sign?" is answered by what the EU's members did."""
+        found = self.glossary.found(text, language)
+        for code in countries.named(text, language) - self.countries:
+            known = countries.unions({code}) & self.countries
+            found |= ({e for union in known for e in self.glossary.found(countries.name(union, language), language)}
+                      if known else {f"country:{code}"})
+        return found
 
     def answer(self, question: str, language: str, query: str, lexical_query: str,
                vector: list[float] | None = None, context: str = "") -> tuple[Answer, Retrieval]:
@@ -147,8 +163,7 @@ class Answerer:
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
         wanted, asked = what_is_asked(question, context, language)
-        entities = self.glossary.found(question, language) or (
-            self.glossary.found(context, language) if context else set())
+        entities = self.entities(question, language) or (self.entities(context, language) if context else set())
         best_sentence = max((sims.get(s.sentence_id, 0.0) for _, _, p in chosen[:n] for s in p.sentences), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0

@@ -55,11 +55,14 @@ def named(question: set[str] | frozenset[str], sentence: frozenset[str],
           weight: dict[str, float]) -> tuple[float, float]:
     """(the share of the entities a question names that a sentence names too, the share it does
     not), each entity counted by its ``weight`` (``rarity``); (0, 0) for a question that names
-    none the knowledge names. "Did Japan sign?" is answered by a sentence that names Japan."""
-    total = sum(weight.get(e, 0.0) for e in question)
+    none. "Did Japan sign?" is answered by a sentence that names Japan. An entity without a weight
+    is one the knowledge never names ("Did Korea sign?"): no sentence answers about it, (0, 1)."""
+    if any(e not in weight for e in question):
+        return 0.0, 1.0
+    total = sum(weight[e] for e in question)
     if not total:
         return 0.0, 0.0
-    share = sum(weight.get(e, 0.0) for e in question & sentence) / total
+    share = sum(weight[e] for e in question & sentence) / total
     return share, 1.0 - share
 
 

@@ -1,0 +1,46 @@
+"""The gazetteer of country names: which countries a question names, in its own language."""
+
+from __future__ import annotations
+
+from briefing_bot import countries
+from briefing_bot.answer import Answerer
+from briefing_bot.entities import Glossary, named
+
+
+def test_countries_are_found_by_their_names_in_the_questions_language():
+    assert countries.named("Did Germany sign?", "en") == {"DE"}
+    assert countries.named("Hat Deutschland unterzeichnet?", "de") == {"DE"}
+    assert countries.named("德国签署了吗？", "zh") == {"DE"}  # no spaces: anywhere
+    assert countries.named("Подписала ли Германию... Германии", "ru") == {"DE"}  # inflected: from the stem
+    assert countries.named("بالنسبة لألمانيا", "ar") == {"DE"}  # after a clitic
+    assert countries.named("وقعت في نيويورك", "ar") == set()  # "نيوي" (Niue) inside a word is not a name
+    assert countries.named("Did Niger or Nigeria sign?", "en") == {"NE", "NG"}  # the longest name first
+    assert countries.named("Ý kiến của Việt Nam", "vi") == {"VN"}  # "Ý" (Italy) is too short to tell
+    assert countries.named("Did Myanmar sign? Or Burma?", "en") == {"MM"}  # CLDR's "Myanmar (Burma)"
+
+
+def test_colloquial_names_that_cldr_lacks_are_aliases():
+    assert countries.named("Did Korea sign?", "en") == {"KR"}  # CLDR has "South Korea" only
+    assert countries.named("한국은 서명했나요?", "ko") == {"KR"}
+    assert countries.named("Has Turkey signed?", "en") == {"TR"}
+    assert countries.named("Is turkey on the menu?", "en") == set()  # names are case-sensitive
+
+
+def test_a_union_covers_its_members():
+    assert countries.unions({"DE"}) == {"EU"} and countries.unions({"KR"}) == set()
+    assert countries.name("EU", "fr") == "Union européenne"
+
+
+def test_a_question_about_a_country_the_knowledge_never_names_has_no_answering_sentence():
+    assert named({"country:KR"}, frozenset({"japan"}), {"japan": 1.0}) == (0.0, 1.0)
+    assert named({"japan"}, frozenset({"japan"}), {"japan": 1.0}) == (1.0, 0.0)
+
+
+def test_the_answerer_names_unknown_countries_and_members_by_their_union():
+    answerer = Answerer(None, None, glossary=Glossary({"european-union": {"en": ("European Union",)}}))
+    answerer.countries = frozenset({"EU", "AT", "JP"})  # what the knowledge names (warm_up)
+    assert answerer.entities("Did Korea sign?", "en") == {"country:KR"}
+    assert answerer.entities("Did Japan sign?", "en") == set()  # named: the glossary's business
+    assert answerer.entities("Did Germany sign?", "en") == {"european-union"}  # a member of a union it names
+    answerer.countries = frozenset({"AT"})
+    assert answerer.entities("Did Germany sign?", "en") == {"country:DE"}
