@@ -194,3 +194,15 @@ def test_an_answer_quotes_the_candidates_within_the_fitted_keep_ratio(pipeline):
         answerer.selector = replace(answerer.selector, keep_ratio=ratio)
         counts[ratio] = len(pipeline.ask(question).citations)
     assert counts[1.0] == 1 and counts[0.0] > 1
+
+
+def test_who_asked_about_a_state_the_knowledge_pairs_with_no_person_is_declined(pipeline):
+    # Guterres chairs the ceremony, but nothing says who chairs it for France
+    assert pipeline.ask("Who chairs the signing ceremony?").answered
+    assert not pipeline.ask("Who chairs the signing ceremony for France?").answered
+
+
+def test_a_question_about_a_country_the_knowledge_never_names_is_declined(pipeline):
+    assert pipeline.ask("Was the signing ceremony held in Hanoi?").answered
+    assert not pipeline.ask("Was the signing ceremony held in Korea?").answered
+    assert not pipeline.ask("And in Korea?", [{"role": "user", "content": "Who chairs the signing ceremony?"}]).answered

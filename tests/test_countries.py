@@ -24,11 +24,32 @@ def test_colloquial_names_that_cldr_lacks_are_aliases():
     assert countries.named("한국은 서명했나요?", "ko") == {"KR"}
     assert countries.named("Has Turkey signed?", "en") == {"TR"}
     assert countries.named("Is turkey on the menu?", "en") == set()  # names are case-sensitive
+    assert countries.named("Wer hat für die EU unterschrieben?", "de") == {"EU"}
+    assert countries.named("EUR 5 million", "en") == set()  # an acronym is a whole word
+    assert countries.named("La firma de Viet Nam", "es") == {"VN"}  # the UN's spelling, in every language
 
 
 def test_a_union_covers_its_members():
     assert countries.unions({"DE"}) == {"EU"} and countries.unions({"KR"}) == set()
     assert countries.name("EU", "fr") == "Union européenne"
+
+
+def test_who_asked_about_a_state_wants_a_person_of_that_state():
+    from briefing_bot.answer import Quote, answers_who
+    from briefing_bot.selection import FEATURES
+    from briefing_bot.types import Passage, Sentence
+
+    def quote(text: str, fit: float) -> Quote:
+        passage = Passage(passage_id="p", doc_id="d", index=0, text=text, language="en", group="g", title="t",
+                          publisher="p", url="", published="2025")
+        features = tuple(fit if name == "fits" else 0.0 for name in FEATURES)
+        return Quote(passage, Sentence("s", "p", text, 0, len(text)), 0.5, features)
+
+    gutsan = quote("Prosecutor General Alexander Gutsan signed for Russia in Hanoi.", 1.0)
+    listed = quote("States that signed include China, Russia and France.", 0.3)
+    assert answers_who(gutsan, {"RU"}) and not answers_who(gutsan, {"CN"})  # Russia's signatory is not China's
+    assert not answers_who(listed, {"CN"})  # the states that signed are not who signed for China
+    assert answers_who(listed, set())  # "Who signed?" names no state: the list answers it
 
 
 def test_a_question_about_a_country_the_knowledge_never_names_has_no_answering_sentence():

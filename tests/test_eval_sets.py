@@ -16,7 +16,7 @@ from conftest import ROOT
 
 EVAL_SETS = ("tests/data/dev.jsonl", "tests/data/regression.jsonl", "tests/data/blind.jsonl",
              "tests/data/signatures.jsonl", "tests/data/blind2.jsonl", "tests/data/blind3.jsonl",
-             "tests/data/blind4.jsonl")
+             "tests/data/blind4.jsonl", "tests/data/dev2.jsonl")
 NEAR_COPY = 0.6  # token Jaccard at or above this is a near copy
 
 

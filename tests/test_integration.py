@@ -22,6 +22,7 @@ BLIND = load_questions(ROOT / "tests/data/blind.jsonl")  # written from the fact
 BLIND2 = load_questions(ROOT / "tests/data/blind2.jsonl")  # written from the facts by another hand, never tuned on
 BLIND3 = load_questions(ROOT / "tests/data/blind3.jsonl")  # written on 2026-12-01 by a third hand, never tuned on
 BLIND4 = load_questions(ROOT / "tests/data/blind4.jsonl")  # written on 2026-12-01 (third session), never tuned on
+DEV2 = load_questions(ROOT / "tests/data/dev2.jsonl")  # written on 2026-12-01 (third session) to be tuned on
 # Recorded floors (answer accuracy, decline accuracy), below the figures measured on 2026-11-29 with
 # the fitted selection (sentence-level FAQ pointers, predicates, a judge per regime with lexical
 # evidence and standout): dev (44 questions) default 0.947 / 1.0, fast 0.789 / 1.0; regression (24)
@@ -53,14 +54,20 @@ BLIND4 = load_questions(ROOT / "tests/data/blind4.jsonl")  # written on 2026-12-
 # names (2026-12-01, third session): default dev 1.0 / 1.0, regression 1.0 / 1.0, blind 0.838 / 1.0, blind2
 # 0.857 / 0.860, blind3 0.761 / 0.742, blind4 (102, 20 languages) 0.800 / 0.757; fast dev 0.816 / 1.0,
 # regression 0.875 / 1.0, blind 0.630 / 0.955, blind2 0.643 / 0.791, blind3 0.597 / 0.677, blind4 0.585 / 0.622.
+# With "who?" about a state wanting a person of that state (the same session): default dev2 (117, 24 languages)
+# 0.759 / 0.684, blind2 0.857 / 0.884, blind3 0.761 / 0.806, blind4 0.800 / 0.811, the rest unchanged; fast dev2
+# 0.582 / 0.711, blind2 0.643 / 0.767, blind3 0.612 / 0.742, blind4 0.600 / 0.649, the rest unchanged.
+# Declining a question about a country the knowledge never names (the same session): default dev2 0.759 / 0.737,
+# blind3 0.761 / 0.839, blind4 0.800 / 0.838; fast dev2 0.582 / 0.737, blind3 0.612 / 0.774, blind4 0.600 / 0.703.
 # Margins: 0.047 (default dev), 0.15 (default regression), 0.21 (fast dev), 0.22 (fast regression),
-# 0.026 or more (the blind sets' answers and declines).
+# 0.026 or more (the blind sets' answers and declines), 0.039 or more (dev2).
 FLOORS = {"default": (0.90, 0.95), "fast": (0.60, 0.90)}
 REGRESSION_FLOORS = {"default": (0.85, 0.90), "fast": (0.65, 0.90)}
 BLIND_FLOORS = {"default": (0.79, 0.95), "fast": (0.57, 0.89)}
 BLIND2_FLOORS = {"default": (0.80, 0.82), "fast": (0.55, 0.66)}
-BLIND3_FLOORS = {"default": (0.73, 0.70), "fast": (0.55, 0.60)}
-BLIND4_FLOORS = {"default": (0.77, 0.72), "fast": (0.55, 0.58)}
+BLIND3_FLOORS = {"default": (0.73, 0.80), "fast": (0.57, 0.73)}
+BLIND4_FLOORS = {"default": (0.77, 0.80), "fast": (0.56, 0.66)}
+DEV2_FLOORS = {"default": (0.72, 0.70), "fast": (0.54, 0.70)}
 
 def require(name: str) -> None:
     spec = {"default": MODELS["embeddinggemma-300m"], "fast": MODELS["multilingual-e5-small"]}[name]
@@ -84,8 +91,9 @@ def warm(request, tmp_path_factory) -> tuple[str, Pipeline]:
 
 @pytest.mark.parametrize("questions, floors",
                          [(DEV, FLOORS), (REGRESSION, REGRESSION_FLOORS), (BLIND, BLIND_FLOORS),
-                          (BLIND2, BLIND2_FLOORS), (BLIND3, BLIND3_FLOORS), (BLIND4, BLIND4_FLOORS)],
-                         ids=["dev", "regression", "blind", "blind2", "blind3", "blind4"])
+                          (BLIND2, BLIND2_FLOORS), (BLIND3, BLIND3_FLOORS), (BLIND4, BLIND4_FLOORS),
+                          (DEV2, DEV2_FLOORS)],
+                         ids=["dev", "regression", "blind", "blind2", "blind3", "blind4", "dev2"])
 def test_question_sets_meet_their_floors(warm, questions, floors):
     model, pipeline = warm
     report = Report()

@@ -508,6 +508,7 @@ FITS = [  # (question type, sentence, expected fits)
     ('date', 'Nothing in the convention may be interpreted as permitting repression.', 0.0),
     ('date', 'Civil-society groups urged states not to sign.', 0.0),
     ('person', 'Secretary-General Antonio Guterres opened the ceremony.', 1.0),
+    ('person', 'وقّع المدعي العام ألكسندر غوتسان على الاتفاقية نيابةً عن روسيا.', 0.8),  # Arabic has no capitals: the title
     ('person', 'The committee was chaired by Faouzia Boumaiza-Mebarki of Algeria.', 1.0),
     ('person', 'Antonio Guterres a salué la signature.', 1.0),
     ('person', 'Антониу Гутерриш назвал конвенцию важной вехой.', 1.0),

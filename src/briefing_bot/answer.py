@@ -75,6 +75,10 @@ class Answerer:
                       if known else {f"country:{code}"})
         return found
 
+    def asked_about(self, question: str, language: str, context: str = "") -> set[str]:
+        """The entities a question names (``entities``); for a follow-up naming none, its earlier question's."""
+        return self.entities(question, language) or (self.entities(context, language) if context else set())
+
     def answer(self, question: str, language: str, query: str, lexical_query: str,
                vector: list[float] | None = None, context: str = "") -> tuple[Answer, Retrieval]:
         """Answer ``question`` (in ``language``; a follow-up of ``context``, the earlier question);
@@ -99,7 +103,10 @@ class Answerer:
         answer, and quote those that answer the question's type (when none of the best groups' may
         be quoted, the next groups' are tried; else decline). A sentence that states a hope or an
         expectation answers only a question about one: "Viet Nam hopes 40 states will sign" does
-        not say how many signed."""
+        not say how many signed. A question about a country the knowledge never names is declined:
+        whatever it says of other states does not answer "Did Korea sign?"."""
+        if any(e not in self.rarity for e in self.asked_about(question, language, context)):
+            return self.decline(question, language, retrieval)
         ranked = self.rank(self.candidates(question, retrieval, lexical_query, language, context=context))
         verdict = self.selector.judge([(q.score, q.features) for q in ranked], retrieval.unknown_words,
                                       retrieval.standout, retrieval.off_topic)
@@ -107,9 +114,10 @@ class Answerer:
             return self.decline(question, language, retrieval)
         wanted, asked = what_is_asked(question, context, language)
         hopes = "hope" in asked
+        states = countries.named(question, language) if wanted == "person" else set()
 
         def quotable(quotes: list[Quote]) -> list[Quote]:
-            return [q for q in quotes if answers(q.features, wanted)
+            return [q for q in quotes if answers(q.features, wanted) and answers_who(q, states)
                     and (hopes or "hope" not in predicates(q.sentence.text, q.passage.language))
                     and counts_what_is_asked(question, q.sentence.text)]
 
@@ -163,7 +171,7 @@ class Answerer:
         sims = self.retriever.sentence_similarities(retrieval.vector, [p.passage_id for _, _, p in chosen])
         terms = set(tokens(lexical_query, language))
         wanted, asked = what_is_asked(question, context, language)
-        entities = self.entities(question, language) or (self.entities(context, language) if context else set())
+        entities = self.asked_about(question, language, context)
         best_sentence = max((sims.get(s.sentence_id, 0.0) for _, _, p in chosen[:n] for s in p.sentences), default=0.0)
         best_passage = max(g.dense for g in groups)
         best_lexical = max(g.lexical for g in groups) or 1.0
@@ -336,6 +344,7 @@ class Answerer:
 
 TYPED = {"count", "date", "person", "place"}  # types a sentence must fit to answer
 _FIT, _STATED, _OTHER = (FEATURES.index(name) for name in ("fits", "predicate", "predicate_other"))
+PERSON_FIT = 0.8  # ``question.fits`` of a sentence naming a person (1.0) or an office ("the Minister", 0.8)
 
 
 def answers(features: tuple[float, ...], wanted: str) -> bool:
@@ -345,6 +354,14 @@ def answers(features: tuple[float, ...], wanted: str) -> bool:
     if features[_STATED] == 0.0 and features[_OTHER] > 0.0:
         return False
     return wanted != "count" or features[_FIT] > 0.0
+
+
+def answers_who(quote: Quote, states: set[str]) -> bool:
+    """Whether a candidate may answer "who?" asked about the ``states`` a question names ("Who
+    signed for China?"): only when it names a person or an office, and those states: neither the
+    list of states that signed nor Russia's signatory answers it."""
+    return not states or (quote.features[_FIT] >= PERSON_FIT
+                          and states <= countries.named(quote.sentence.text, quote.passage.language))
 
 
 def _ms(seconds: float) -> float:

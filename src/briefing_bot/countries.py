@@ -13,6 +13,8 @@ ALIASES = {
            "韓国", "한국", "Hàn Quốc", "Korei", "Koreę", "Korė"),
     "TR": ("Turkey", "Türkiye", "Turquie", "Turquía", "Turquia", "Turchia", "Türkei", "Turcja", "Turcji", "Turki",
            "Turkije", "Турци", "تركيا", "土耳其", "トルコ", "터키", "튀르키예", "Thổ Nhĩ Kỳ"),
+    "EU": ("EU", "UE", "ЕС", "欧盟", "歐盟", "EU諸国"),
+    "VN": ("Viet Nam", "Việt Nam", "Vietnam"),  # the UN's spelling, in every language's knowledge
     "CI": ("Ivory Coast",),
     "MM": ("Burma",),
 }
@@ -52,12 +54,13 @@ def _gazetteer(language: str) -> tuple[re.Pattern, dict[str, frozenset[str]]]:
         for form in _forms(name, language):
             codes.setdefault(form, set()).add(code)
     shortest = 2 if language in _SPACELESS | {"ko", "ar"} else 3
-    names = sorted((n for n in codes if len(n) >= shortest), key=len, reverse=True)
+    names = sorted((n for n in codes if len(n) >= shortest or n.isupper()), key=len, reverse=True)
     if language == "ar":  # a whole word after a clitic: "لألمانيا" names Germany, "نيويورك" not Niue
         start, end = r"(?<![^\W_])(?:[وفبلك]|و[بل]|لل)?", r"(?![^\W_])"
     else:
         start, end = ("", "") if language in _SPACELESS else (r"(?<![^\W_])", "")
-    return (re.compile(start + "(?P<name>" + "|".join(map(re.escape, names)) + ")" + end),
+    alternatives = (re.escape(n) + (r"(?![^\W_])" if n.isupper() else "") for n in names)  # "EU" is not "EUR"
+    return (re.compile(start + "(?P<name>" + "|".join(alternatives) + ")" + end),
             {n: frozenset(codes[n]) for n in names})
 
 
