@@ -8,8 +8,7 @@ import re
 import time
 from dataclasses import dataclass, replace
 
-from . import messages
-from . import countries
+from . import countries, messages
 from .entities import Glossary, named, rarity
 from .follow_up import what_is_asked
 from .language import tokens

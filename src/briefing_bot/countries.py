@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# colloquial names that CLDR's territory names lack ("South Korea" is there, "Korea" is not), any language
+# names CLDR's territory names lack ("South Korea" is there, "Korea" is not; "EU"; the UN's "Viet Nam"), any language
 ALIASES = {
     "KR": ("Korea", "Corée", "Corea", "Coreia", "Kore", "Корея", "Корее", "Кореи", "Корею", "كوريا", "韩国",
            "韓国", "한국", "Hàn Quốc", "Korei", "Koreę", "Korė"),
@@ -48,10 +48,10 @@ def _gazetteer(language: str) -> tuple[re.Pattern, dict[str, frozenset[str]]]:
     found in "Nigeria"), and the countries each name names."""
     codes: dict[str, set[str]] = {}
     for code, aliases in ALIASES.items():
-        for name in aliases:
-            codes.setdefault(name, set()).add(code)
-    for code, name in _territories(language).items():
-        for form in _forms(name, language):
+        for alias in aliases:
+            codes.setdefault(alias, set()).add(code)
+    for code, cldr in _territories(language).items():
+        for form in _forms(cldr, language):
             codes.setdefault(form, set()).add(code)
     shortest = 2 if language in _SPACELESS | {"ko", "ar"} else 3
     names = sorted((n for n in codes if len(n) >= shortest or n.isupper()), key=len, reverse=True)
@@ -72,15 +72,15 @@ def _territories(language: str) -> dict[str, str]:
         territories = Locale.parse(language).territories
     except (UnknownLocaleError, ValueError, TypeError):
         return {}
-    return {code: name for code, name in territories.items()
+    return {code: cldr for code, cldr in territories.items()
             if len(code) == 2 and code.isalpha() and code not in _IGNORED}
 
 
-def _forms(name: str, language: str) -> set[str]:
+def _forms(cldr: str, language: str) -> set[str]:
     """How a CLDR name is typed: "Myanmar (Burma)" as "Myanmar", "Congo - Kinshasa" as "Congo",
     an inflected language's "Германия" also from its stem ("Германии")."""
-    name = re.sub(r"\s*[(（].*?[)）]", "", name).strip()
-    forms = {name, name.split(" - ")[0].strip()}
+    cldr = re.sub(r"\s*[(（].*?[)）]", "", cldr).strip()
+    forms = {cldr, cldr.split(" - ")[0].strip()}
     if language in _INFLECTED:
         forms |= {f[:-1] for f in forms if " " not in f and len(f) >= 5 and f[-1] in "аяьйоaeyo"}
     return forms
