@@ -210,3 +210,40 @@ def test_the_judge_sees_how_much_closer_the_question_is_to_an_off_topic_question
     at = QUESTION_FEATURES.index("off_topic")
     assert question_row(top, 0.1, 3.0, 0.8)[at] == pytest.approx(0.1)  # its nearest neighbour is off topic
     assert question_row(top, 0.1, 3.0, 0.5)[at] == pytest.approx(-0.2)  # an answered question is closer
+
+
+def test_the_decline_threshold_sits_on_the_objectives_plateau_not_on_a_lone_spike():
+    from briefing_bot.calibrate import _threshold
+
+    # declining below 0.30 declines 9 of 10 out-of-scope questions and loses no answer (objective 0.95,
+    # alone: at 0.32 twelve answers are lost); from 0.56 on, every out-of-scope question is declined and
+    # those twelve answers lost (0.94, on a plateau): the plateau wins
+    chance = np.array([0.29] * 9 + [0.55] + [0.30] * 12 + [0.99] * 88)
+    answerable = np.arange(110) >= 10
+    threshold, table = _threshold(chance, answerable.astype(float), answerable)
+    assert 0.56 <= threshold <= 0.98 and len(table) == 49
+
+
+def test_a_regimes_own_judge_must_gain_more_than_its_standard_error():
+    from briefing_bot.calibrate import _gain
+
+    n, everywhere = 200, np.ones(200 * REPEATS, bool)
+    answerable, right = np.tile(np.arange(n) % 4 != 0, REPEATS), np.ones(n * REPEATS)
+    pooled = answerable.copy()  # answers every answerable question, declines the rest
+    one, other = pooled.copy(), pooled.copy()
+    one[1:n:8], other[2:n:8] = False, False  # each misses as many answerable questions, different ones
+    gain, error = _gain(one, other, right, answerable, everywhere, n)
+    assert gain == 0.0 < error  # the same objective: a tie, within noise
+    gain, error = _gain(pooled, np.ones(n * REPEATS, bool), right, answerable, everywhere, n)
+    assert gain == 0.5 > error  # declining every out-of-scope question beats declining none
+
+
+@pytest.mark.parametrize("gain, chosen", [((0.01, 0.02), "all questions"), ((0.02, 0.01), "its own questions")])
+def test_a_regime_gets_its_own_judge_only_for_a_gain_beyond_its_standard_error(pipeline, items, monkeypatch,
+                                                                               gain, chosen):
+    from briefing_bot import calibrate
+
+    monkeypatch.setattr(calibrate, "MIN_REGIME", 1)
+    monkeypatch.setattr(calibrate, "_gain", lambda *args: gain)
+    selector = fit("fake-embedder", items, collect(pipeline, items))
+    assert selector.report["regimes"]["lexical"]["fitted_on"] == chosen

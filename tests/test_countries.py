@@ -31,7 +31,7 @@ def test_colloquial_names_that_cldr_lacks_are_aliases():
 
 def test_a_union_covers_its_members():
     assert countries.unions({"DE"}) == {"EU"} and countries.unions({"KR"}) == set()
-    assert countries.name("EU", "fr") == "Union européenne"
+    assert countries.called("Union européenne", "fr") == {"EU"} and countries.called("Europe", "fr") == set()
 
 
 def test_who_asked_about_a_state_wants_a_person_of_that_state():
@@ -57,11 +57,31 @@ def test_a_question_about_a_country_the_knowledge_never_names_has_no_answering_s
     assert named({"japan"}, frozenset({"japan"}), {"japan": 1.0}) == (1.0, 0.0)
 
 
+def _answerer(knowledge: str) -> Answerer:
+    """An answerer warmed up on one English passage ``knowledge``."""
+    from types import SimpleNamespace
+
+    from briefing_bot.types import Passage
+
+    passage = Passage(passage_id="p", doc_id="d", index=0, text=knowledge, language="en", group="g", title="t",
+                      publisher="p", url="", published="2025")
+    retriever = SimpleNamespace(warm_up=lambda: None, versions={"g": [passage]}, passages={"p": passage})
+    glossary = Glossary({"european-union": {"en": ("European Union",)},
+                         "japan": {"en": ("Japan",), "fr": ("Japon",)}, "unodc": {"en": ("UNODC",)}})
+    answerer = Answerer(retriever, None, glossary=glossary)
+    answerer.warm_up()
+    return answerer
+
+
 def test_the_answerer_names_unknown_countries_and_members_by_their_union():
-    answerer = Answerer(None, None, glossary=Glossary({"european-union": {"en": ("European Union",)}}))
-    answerer.countries = frozenset({"EU", "AT", "JP"})  # what the knowledge names (warm_up)
+    answerer = _answerer("The European Union, Austria and Japan signed; UNODC was there.")
+    assert answerer.places == {"EU": "european-union", "JP": "japan"}
     assert answerer.entities("Did Korea sign?", "en") == {"country:KR"}
-    assert answerer.entities("Did Japan sign?", "en") == set()  # named: the glossary's business
+    assert answerer.entities("Did Japan sign?", "en") == {"japan"}
+    assert answerer.entities("Le Japon a-t-il signé ?", "fr") == {"japan"}
+    assert answerer.entities("Podepsalo Japonsko?", "cs") == {"japan"}  # no Czech name in the glossary: CLDR's
+    assert answerer.entities("Did Austria sign?", "en") == set()  # named, but the glossary has no entity for it
     assert answerer.entities("Did Germany sign?", "en") == {"european-union"}  # a member of a union it names
-    answerer.countries = frozenset({"AT"})
-    assert answerer.entities("Did Germany sign?", "en") == {"country:DE"}
+    assert answerer.entities("Đức có ký không?", "vi") == {"european-union"}  # CLDR: "Liên Minh Châu Âu"
+    assert answerer.entities("Podepsalo Německo?", "cs") == {"european-union"}
+    assert _answerer("Austria signed.").entities("Did Germany sign?", "en") == {"country:DE"}

@@ -53,25 +53,31 @@ class Answerer:
         self._named: dict[str, frozenset[str]] = {}  # sentence id -> the entities it names
         self.rarity: dict[str, float] = {}  # entity -> how much naming it tells (``warm_up``)
         self.countries: frozenset[str] = frozenset()  # the countries (and unions) the knowledge names (``warm_up``)
+        self.places: dict[str, str] = {}  # country code -> the glossary's entity for it (``warm_up``)
 
     def warm_up(self) -> None:
         """Weigh the glossary's entities by how rarely the knowledge's passage groups name them;
-        note the countries the knowledge names."""
+        note the countries the knowledge names and the glossary's entity for each country."""
         self.retriever.warm_up()
         self.rarity = rarity([set().union(*(self.glossary.found(p.text, p.language) for p in versions))
                               for versions in self.retriever.versions.values()])
         self.countries = frozenset().union(*(countries.named(p.text, p.language)
                                              for p in self.retriever.passages.values()))
+        self.places = {code: entity for entity, by_language in self.glossary.names.items()
+                       for name in by_language.get("en", ()) for code in countries.called(name, "en")}
 
     def entities(self, text: str, language: str) -> set[str]:
-        """The glossary's entities ``text`` names, and the countries it names that the knowledge
-        never does. A country the knowledge names only as a member of a union it names stands
-        for that union: "Did Germany sign?" is answered by what the EU's members did."""
+        """The glossary's entities ``text`` names (a country by any name CLDR knows in ``language``,
+        even where the glossary has none: "Podepsalo Rusko?"), and the countries it names that the
+        knowledge never does. A country the knowledge names only as a member of a union it names
+        stands for that union: "Did Germany sign?" is answered by what the EU's members did."""
         found = self.glossary.found(text, language)
-        for code in countries.named(text, language) - self.countries:
-            known = countries.unions({code}) & self.countries
-            found |= ({e for union in known for e in self.glossary.found(countries.name(union, language), language)}
-                      if known else {f"country:{code}"})
+        for code in countries.named(text, language):
+            if code in self.countries:
+                found |= {self.places[code]} if code in self.places else set()
+            else:
+                known = countries.unions({code}) & self.countries
+                found |= {self.places[u] for u in known if u in self.places} if known else {f"country:{code}"}
         return found
 
     def asked_about(self, question: str, language: str, context: str = "") -> set[str]:

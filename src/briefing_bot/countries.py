@@ -37,9 +37,9 @@ def unions(codes: set[str] | frozenset[str]) -> set[str]:
     return {union for union, members in UNIONS.items() if members & codes}
 
 
-def name(code: str, language: str) -> str:
-    """CLDR's name of territory ``code`` in ``language`` ('' when Babel has none)."""
-    return _territories(language).get(code, "")
+def called(name: str, language: str) -> frozenset[str]:
+    """The countries whose name (or alias) in ``language`` is ``name``, as a whole."""
+    return _gazetteer(language)[1].get(name, frozenset())
 
 
 @lru_cache(maxsize=64)
