@@ -103,6 +103,8 @@ def test_follow_ups_of_a_word_or_two(text, language):
 @pytest.mark.parametrize("text, language", [
     ("Kac ulke imzaladi?", "tr"), ("Imza atan ulke var mi?", "tr"),  # Turkish typed without its letters
     ("Waren er veel journalisten?", "nl"),  # "er": Dutch, German, Danish, Norwegian
+    ("bao nhieu nuoc da ky cong uoc?", "vi"), ("cong uoc co hieu luc khi nao?", "vi"),  # Vietnamese without marks
+    ("trung quoc co ky khong", "vi"),
 ])
 def test_function_words_settle_short_questions_the_statistical_model_gets_wrong(text, language):
     assert detect_language(text) == language

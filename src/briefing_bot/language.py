@@ -193,7 +193,8 @@ FUNCTION_WORDS = {
           "volt",
     "fi": "ja tai mutta myös on ovat oli kuka mikä mitä milloin missä mistä miksi miten kuinka mitkä ei "
           "kyllä jo kiitos",
-    "vi": "ai gì sao đâu nào không chưa và còn có là của bao nhiêu khi thế",
+    "vi": "ai gì sao đâu nào không chưa và còn có là của bao nhiêu khi thế "
+          "gi dau nao khong ko chua va con co la cua nhieu the nhung cac nay voi duoc ve may da o",  # typed without marks
     "ru": "и или но а также что кто когда где почему зачем как какой какая какие который сколько ли не "
           "да нет это этот эта в во на с со по о об от до за из для уже ещё еще спасибо",
     "uk": "і й або але а також що хто коли де чому навіщо як який яка які котрий скільки чи не так ні це "
