@@ -18,10 +18,27 @@ def test_questions_that_refer_back_are_follow_ups_in_every_language(question, la
 
 
 @pytest.mark.parametrize("question, language", [
+    ("Och vad sa hon där?", "sv"), ("Og hvem underskrev for dem?", "da"), ("Og når trer den i kraft der?", "no"),
+    ("Și când a intrat acesta în vigoare?", "ro"), ("A kdo ji podepsal?", "cs"), ("És ő mit mondott?", "hu"),
+    ("Milloin se allekirjoitettiin?", "fi"), ("Και τι είπε εκεί;", "el"), ("А кога я подписаха там?", "bg"),
+    ("و او چه گفت؟", "fa"), ("ומה היא אמרה שם?", "he"), ("แล้วรัสเซียล่ะ", "th"), ("Dan bila ia berkuat kuasa?", "ms"),
+    ("А када ју је потписала?", "sr"), ("А кога таа стапи во сила?", "mk"), ("А калі яна ўступіць у сілу?", "be"),
+    ("اور وہ کب نافذ ہوگا؟", "ur"),
+])
+def test_follow_ups_are_recognised_in_languages_beyond_the_issues_twelve(question, language):
+    """Every language the detector returns in the Latin, Cyrillic, Greek, Hebrew, Arabic and Thai
+    scripts (Swedish "Vad sa han om konventionen?" was searched without its earlier question)."""
+    assert is_follow_up(question, language)
+
+
+@pytest.mark.parametrize("question, language", [
     ("Wann tritt die Konvention in Kraft?", "de"), ("Können Sie mir sagen, wer unterzeichnet hat?", "de"),
     ("Gibt es eine Liste der Unterzeichnerstaaten?", "de"), ("Quando a convenção entra em vigor?", "pt"),
     ("Quale paese ha firmato per primo?", "it"), ("条約はいつ発効しますか？", "ja"), ("협약은 언제 발효되나요?", "ko"),
     ("ما هي الدول التي وقعت على الاتفاقية؟", "ar"), ("Who chaired the signing ceremony in Hanoi?", "en"),
+    ("Vilka länder undertecknade konventionen i Hanoi?", "sv"), ("Hvornår træder konventionen i kraft?", "da"),
+    ("Co je to Hanojská úmluva?", "cs"), ("Mikor lép hatályba az egyezmény?", "hu"),
+    ("Πότε τίθεται σε ισχύ η σύμβαση;", "el"), ("อนุสัญญามีผลบังคับใช้เมื่อใด", "th"), ("מה זה אמנת האנוי?", "he"),
 ])
 def test_questions_that_stand_alone_are_not(question, language):
     assert not is_follow_up(question, language)

@@ -35,6 +35,22 @@ ANAPHORA = {
     "id": "dia ia mereka itu ini sana dan juga lalu kalau",
     "hi": "वह वे यह ये उसका उसकी उसके उनका उनकी उनके वहाँ और भी",
     "ko": "그 이",
+    "ms": "dia ia mereka itu ini sana dan juga lalu kalau",  # as Indonesian
+    "sv": "han hon honom henne hans hennes dem deras där dit och också",  # not den/det/de: also articles
+    "da": "han hun ham hende hans hendes dem deres dér og også",  # not der: also "that" (relative)
+    "no": "han hun ham henne hans hennes dem deres der dit og også",
+    "ro": "el ea ei ele lui lor acesta aceasta aceștia acestea acolo și",
+    "cs": "on ona ono oni ony jeho její jejich ho ji jí tam a také",  # not to: "Co je to...?"
+    "hu": "ő ők őt őket ott és is",  # not az: also the article
+    "fi": "hän he se ne hänen heidän sen niiden siellä ja myös",
+    "el": "αυτός αυτή αυτό αυτοί αυτές αυτά αυτού αυτής αυτών εκεί και επίσης",
+    "bg": "той тя то те него нея тях това този тази там и също а",
+    "sr": "он она оно они њега њу њих његов њен њихов тамо и такође а",  # not то: "Шта је то...?"
+    "mk": "тој таа тоа тие него неа нив негов нејзин нивни таму и а",
+    "be": "ён яна яно яны яго яе іх там і таксама а",  # not гэта: "Што гэта...?"
+    "ur": "وہ یہ ان اس وہاں اور بھی",
+    "fa": "او آنها آن این آنجا و همچنین",
+    "he": "הוא היא הם הן אותו אותה שם גם",  # not זה: "מה זה...?" is "what is...?"
 }
 # Arabic writes "and" as a prefix: "وماذا عن...؟" (and what about...?), "وهل...؟"
 _AR_AND_ASKS = ("وما", "وهل", "ومن", "ومتى", "وكم", "وأي", "واي", "وكيف", "ولماذا", "وبأي", "وبكم")  # وماذا, وأين...
@@ -44,6 +60,7 @@ _ANYWHERE = {
     "zh": ("它", "他", "她", "他们", "这", "那", "其", "该", "还"),
     "ja": ("それ", "その", "彼", "これ", "この", "そこ", "では", "じゃあ", "はどう", "も?", "も？"),
     "ko": ("그것", "그건", "그게", "그녀", "그들", "그분", "그러면", "그럼", "그리고", "거기", "이것", "은요", "는요"),
+    "th": ("เขา", "มัน", "นั้น", "ล่ะ"),  # he/they, it, that, the "what about...?" particle
 }
 
 
