@@ -26,6 +26,15 @@ def test_signing_is_found_in_every_language(text, language):
     assert predicates(text, language) == {"sign"}
 
 
+def test_a_draft_is_a_text_not_the_act_of_drafting():
+    """"approved the draft text" states no negotiation, so "Quando il comitato ad hoc ha approvato il
+    testo?" (adoption) may quote it; "drafted", "drafting" and "to draft" still do."""
+    approved = "The Ad Hoc Committee approved the draft text of the Convention against Cybercrime on 8 August 2024."
+    assert predicates(approved, "en") == set()
+    assert predicates("Who drafted the convention?", "en") == {"negotiate"}
+    assert predicates("a committee to draft a comprehensive convention", "en") == {"negotiate"}
+
+
 def test_the_signing_ceremony_names_an_event_not_a_signature():
     attended = "The Vietnam News Agency reported that about 110 countries attended the Hanoi signing ceremony."
     assert predicates(attended, "en") == {"attend"}

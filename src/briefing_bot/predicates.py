@@ -50,7 +50,7 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "id": r"diadopsi|mengadopsi|disahkan", "zh": r"通过", "ja": r"採択", "ko": r"채택", "ar": r"اعتمد|اعتماد",
     },
     "negotiate": {
-        "en": r"negotiat|draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
+        "en": r"negotiat|draft(?:ed|ing|ers?)\b|to draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
         "it": r"negozi|redatt", "de": r"verhandl|verhandel|ausgehandelt|entw[uo]rf", "ru": r"переговор|разработ",
         "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslak", "id": r"negosiasi|merancang|perundingan",
         "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|초안", "ar": r"تفاوض|مفاوض|صياغة",
