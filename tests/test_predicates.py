@@ -35,6 +35,17 @@ def test_a_draft_is_a_text_not_the_act_of_drafting():
     assert predicates("a committee to draft a comprehensive convention", "en") == {"negotiate"}
 
 
+@pytest.mark.parametrize("noun, verb, language", [
+    ("Wann hat der Ausschuss den Entwurf gebilligt?", "Wer hat die Konvention entworfen?", "de"),
+    ("Geçici Komite taslak metni ne zaman onayladı?", "Sözleşmenin taslağını kim hazırladı?", "tr"),
+    ("특별위원회는 초안을 표결 없이 승인했나요?", "누가 협약 초안을 작성했나요?", "ko"),
+])
+def test_a_draft_is_a_text_in_other_languages_too(noun, verb, language):
+    """The question's side agrees with the knowledge's: "approved the draft" asks about no negotiation."""
+    assert "negotiate" not in predicates(noun, language)
+    assert "negotiate" in predicates(verb, language)
+
+
 def test_the_signing_ceremony_names_an_event_not_a_signature():
     attended = "The Vietnam News Agency reported that about 110 countries attended the Hanoi signing ceremony."
     assert predicates(attended, "en") == {"attend"}

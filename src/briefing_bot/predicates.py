@@ -51,9 +51,9 @@ _PREDICATES: dict[str, dict[str, str]] = {
     },
     "negotiate": {
         "en": r"negotiat|draft(?:ed|ing|ers?)\b|to draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
-        "it": r"negozi|redatt", "de": r"verhandl|verhandel|ausgehandelt|entw[uo]rf", "ru": r"переговор|разработ",
-        "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslak", "id": r"negosiasi|merancang|perundingan",
-        "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|초안", "ar": r"تفاوض|مفاوض|صياغة",
+        "it": r"negozi|redatt", "de": r"verhandl|verhandel|ausgehandelt|entworfen|entwarf|entwerf", "ru": r"переговор|разработ",
+        "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslağını(?:\s+\S+){0,2}\s+hazırla", "id": r"negosiasi|merancang|perundingan",
+        "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|기초한|기초했|초안을 작성|초안 작성", "ar": r"تفاوض|مفاوض|صياغة",
     },
     "hold": {  # an event held, taking place, hosted ("When did the ceremony take place?")
         "en": r"held|hold|took place|take place|takes place|taking place|hosted|hosting|hosts\b",
