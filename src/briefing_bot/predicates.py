@@ -74,9 +74,12 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "ja": r"寄託者|寄託先", "ko": r"수탁자|기탁자|기탁처", "ar": r"الوديع|وديع",
     },
     "hope": {  # hopes and expectations, not aims (Arabic: normalised letters, whole words)
-        "en": r"hope|expect(?!ation)|wish", "fr": r"espér|espoir|attendu|souhait", "es": r"esper|previst", "pt": r"esper|previst",
-        "it": r"sper|previst", "de": r"hoff|erwart", "ru": r"надея|надежд|ожида|рассчитыва", "tr": r"umu|bekle",
-        "vi": r"hy vọng|kỳ vọng|mong muốn|mong đợi|dự kiến", "id": r"berharap|harapan|diharapkan",
+        "en": r"hope|expect(?!ation)|wish", "fr": r"espér|espoir|attendu|souhait", "es": r"esper|previst[oa]s? que",
+        "pt": r"esper|previst[oa]s? que", "it": r"sper|previst[oa] che", "de": r"hoff|erwart",
+        "ru": r"надея|надежд|ожида|рассчитыва", "tr": r"umu|bekle",
+        # scheduled is not hoped: "está previsto en Viena", "dự kiến diễn ra tại Viên" (as "is scheduled in Vienna")
+        "vi": r"hy vọng|kỳ vọng|mong muốn|mong đợi|dự kiến(?! (?:sẽ )?(?:diễn ra|được tổ chức|tổ chức|họp))",
+        "id": r"berharap|harapan|diharapkan",
         "zh": r"希望|期望|预计|預計|预期|預期", "ja": r"期待|望ん|見込", "ko": r"희망|기대|예상",
         "ar": r"(?<!\w)[وف]?(?:ال)?(?:[يتن]?امل|املت|امال|[يتن]توقع|متوقع)",
     },
