@@ -61,6 +61,16 @@ def test_a_schedule_is_not_a_hope(scheduled, hoped, language):
     assert "hope" in predicates(hoped, language)
 
 
+def test_taking_part_is_attending_and_states_parties_are_not():
+    """Russian "приняли участие" (took part) was read as adoption, so the Russian sentence "в церемонии
+    ... приняли участие около 110 стран" was never quoted for "Сколько стран участвовало в церемонии?"."""
+    took_part = "Вьетнамское информационное агентство сообщило, что в церемонии приняли участие около 110 стран."
+    assert predicates(took_part, "ru") == {"attend"}
+    assert predicates("Сколько стран участвовало в церемонии в Ханое?", "ru") == {"attend"}
+    assert predicates("Когда Генеральная Ассамблея приняла конвенцию?", "ru") == {"adopt"}
+    assert predicates("Где пройдет конференция государств-участников?", "ru") == set()
+
+
 def test_the_signing_ceremony_names_an_event_not_a_signature():
     attended = "The Vietnam News Agency reported that about 110 countries attended the Hanoi signing ceremony."
     assert predicates(attended, "en") == {"attend"}

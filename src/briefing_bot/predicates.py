@@ -27,7 +27,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b|pris part|prendre part|prennent part",
         "es": r"asist|particip|tomaron parte|tomar parte",
         "pt": r"particip|compareceu|compareceram|tomaram parte", "it": r"partecip|presenti\b|preso parte", "de": r"teilgenommen|teilnahm|teilnehm|anwesend",
-        "ru": r"присутств|участвова|участник", "vi": r"tham dự|tham gia", "tr": r"kat[ıi]l", "id": r"hadir|berpartisipasi",
+        "ru": r"присутств|участвова|(?<!— )(?<!-)участник|приня\w*\s+участи",  # not "государств-участников": parties
+        "vi": r"tham dự|tham gia", "tr": r"kat[ıi]l", "id": r"hadir|berpartisipasi",
         "zh": r"出席|参加|参与|与会", "ja": r"出席|参加", "ko": r"참석|참가", "ar": r"حضر|حضور|شارك|مشارك",
     },
     "ratify": {
@@ -46,7 +47,7 @@ _PREDICATES: dict[str, dict[str, str]] = {
     },
     "adopt": {
         "en": r"adopt", "fr": r"adopt", "es": r"adopt|aprob", "pt": r"adot|aprov", "it": r"adott|approv",
-        "de": r"angenommen|verabschied|annahme", "ru": r"принят|приня", "vi": r"thông qua", "tr": r"kabul",
+        "de": r"angenommen|verabschied|annahme", "ru": r"приня(?!\w*\s+участи)", "vi": r"thông qua", "tr": r"kabul",
         "id": r"diadopsi|mengadopsi|disahkan", "zh": r"通过", "ja": r"採択", "ko": r"채택", "ar": r"اعتمد|اعتماد",
     },
     "negotiate": {
