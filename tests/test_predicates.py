@@ -21,6 +21,12 @@ from briefing_bot.predicates import agreement, predicates
     ("何か国が署名しましたか？", "ja"),
     ("몇 개국이 서명했나요?", "ko"),
     ("كم دولة وقعت على الاتفاقية؟", "ar"),
+    ("Hoeveel landen hebben het verdrag ondertekend?", "nl"),
+    ("Ile państw podpisało konwencję w Hanoi?", "pl"),
+    ("Скільки країн підписали конвенцію?", "uk"),
+    ("Podepsalo Česko úmluvu v Hanoji?", "cs"),
+    ("Hur många länder undertecknade konventionen?", "sv"),
+    ("Câte țări au semnat convenția la Hanoi?", "ro"),
 ])
 def test_signing_is_found_in_every_language(text, language):
     assert predicates(text, language) == {"sign"}
@@ -69,6 +75,20 @@ def test_taking_part_is_attending_and_states_parties_are_not():
     assert predicates("Сколько стран участвовало в церемонии в Ханое?", "ru") == {"attend"}
     assert predicates("Когда Генеральная Ассамблея приняла конвенцию?", "ru") == {"adopt"}
     assert predicates("Где пройдет конференция государств-участников?", "ru") == set()
+
+
+@pytest.mark.parametrize("text, language, found", [
+    ("Wanneer treedt het verdrag in werking?", "nl", {"in_force"}), ("Kiedy konwencja wejdzie w życie?", "pl", {"in_force"}),
+    ("Коли конвенція набуде чинності?", "uk", {"in_force"}), ("Kdy vstoupí úmluva v platnost?", "cs", {"in_force"}),
+    ("När träder konventionen i kraft?", "sv", {"in_force"}), ("Care articol reglementează intrarea în vigoare?", "ro", {"in_force"}),
+    ("Gdzie odbyła się ceremonia podpisania?", "pl", {"hold"}), ("Wie nam deel aan de ondertekeningsceremonie?", "nl", {"attend"}),
+    ("Ile państw obecnie ratyfikowało konwencję?", "pl", {"ratify"}),  # "obecnie" is "now", not "present"
+    ("Ce a prezentat Vietnamul la ceremonie?", "ro", set()),  # presented, not present
+])
+def test_the_languages_of_the_blind_sets_have_predicates_too(text, language, found):
+    """Dutch, Polish, Ukrainian, Czech, Swedish and Romanian questions stated no act, so a sentence stating
+    the one asked weighed nothing ("Podepsalo Česko úmluvu v Hanoji?" was declined)."""
+    assert predicates(text, language) == found
 
 
 def test_the_signing_ceremony_names_an_event_not_a_signature():

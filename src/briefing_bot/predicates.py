@@ -22,6 +22,9 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "de": r"unterzeich|unterschr|signat", "ru": r"подпис", "vi": r"(?<!thư )(?:ký|kí(?=\s))", "tr": r"imza",
         "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
         "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
+        "nl": r"onderteken|(?:ge)?tekend|tekenden?\b|tekenen", "pl": r"podpis|sygnatariusz", "uk": r"підпис",
+        "cs": r"podeps|podpis|signatář", "sv": r"underteckn|skrev under|skrivit under|signatär",
+        "ro": r"semn(?!ific|al)",
     },
     "attend": {
         "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b|pris part|prendre part|prennent part",
@@ -30,11 +33,16 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "ru": r"присутств|участвова|(?<!— )(?<!-)участник|приня\w*\s+участи",  # not "государств-участников": parties
         "vi": r"tham dự|tham gia", "tr": r"kat[ıi]l", "id": r"hadir|berpartisipasi",
         "zh": r"出席|参加|参与|与会", "ja": r"出席|参加", "ko": r"참석|참가", "ar": r"حضر|حضور|شارك|مشارك",
+        "nl": r"bijgewoond|aanwezig|deelgenomen|deelname|na(?:m|men) deel", "pl": r"uczestnic|udział|obecn(?!ie)",
+        "uk": r"присутн|участь|участі|(?<!-)учасник", "cs": r"zúčastn|účast|přítomn",
+        "sv": r"deltog|deltagit|deltar|närvar", "ro": r"particip|prezen[țţ]|luat parte",
     },
     "ratify": {
         "en": r"ratif", "fr": r"ratif", "es": r"ratific", "pt": r"ratific", "it": r"ratific", "de": r"ratifi",
         "ru": r"ратифи", "vi": r"phê chuẩn", "tr": r"onayla", "id": r"ratifik|meratifikasi", "zh": r"批准",
         "ja": r"批准", "ko": r"비준", "ar": r"تصديق|صادق",
+        "nl": r"ratific|geratific", "pl": r"ratyfik", "uk": r"ратифік", "cs": r"ratifik", "sv": r"ratific",
+        "ro": r"ratific",
     },
     "in_force": {  # also becoming binding, which "a legally binding instrument" does not state
         "en": r"into force|take effect|takes effect|(?:become|becomes|be|is) (?:legally )?binding",
@@ -44,17 +52,23 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "it": r"in vigore|(?:sarà|è|sia|diventa\w*|diventerà) (?:giuridicamente )?vincolante",
         "de": r"in kraft", "ru": r"в силу|станет обязательн", "vi": r"hiệu lực", "tr": r"yürürlü",
         "id": r"berlaku|mengikat", "zh": r"生效", "ja": r"発効", "ko": r"발효", "ar": r"نفاذ|نافذ|حيز التنفيذ|سريان",
+        "nl": r"in werking", "pl": r"w życie", "uk": r"чинност", "cs": r"v platnost", "sv": r"i kraft",
+        "ro": r"[îi]n vigoare",
     },
     "adopt": {
         "en": r"adopt", "fr": r"adopt", "es": r"adopt|aprob", "pt": r"adot|aprov", "it": r"adott|approv",
         "de": r"angenommen|verabschied|annahme", "ru": r"приня(?!\w*\s+участи)", "vi": r"thông qua", "tr": r"kabul",
         "id": r"diadopsi|mengadopsi|disahkan", "zh": r"通过", "ja": r"採択", "ko": r"채택", "ar": r"اعتمد|اعتماد",
+        "nl": r"aangenomen|aanneming", "pl": r"przyję|uchwal", "uk": r"ухвал|прийня(?!\w*\s+участ)",
+        "cs": r"přijat|přijal", "sv": r"antog|antag", "ro": r"adopt",
     },
     "negotiate": {
         "en": r"negotiat|draft(?:ed|ing|ers?)\b|to draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
         "it": r"negozi|redatt", "de": r"verhandl|verhandel|ausgehandelt|entworfen|entwarf|entwerf", "ru": r"переговор|разработ",
         "vi": r"đàm phán|soạn thảo", "tr": r"müzakere|taslağını(?:\s+\S+){0,2}\s+hazırla", "id": r"negosiasi|merancang|perundingan",
         "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|기초한|기초했|초안을 작성|초안 작성", "ar": r"تفاوض|مفاوض|صياغة",
+        "nl": r"onderhandel|opgesteld", "pl": r"negocj|opracow", "uk": r"переговор|розроб", "cs": r"vyjedn|vypracov",
+        "sv": r"förhandl|utarbeta", "ro": r"negoci|elabor",
     },
     "hold": {  # an event held, taking place, hosted ("When did the ceremony take place?")
         "en": r"held|hold|took place|take place|takes place|taking place|hosted|hosting|hosts\b",
@@ -67,6 +81,10 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "vi": r"diễn ra|được tổ chức|tổ chức tại|đăng cai", "tr": r"yapıld|yapılaca|düzenlen|gerçekleş|ev sahipliği",
         "id": r"diadakan|berlangsung|digelar|diselenggarakan|tuan rumah", "zh": r"举行|举办|召开|舉行|舉辦|主办|东道",
         "ja": r"行われ|開催|開か|主催", "ko": r"열렸|열린|열리|개최|진행|주최", "ar": r"اقيم|يقام|تقام|انعقد|عقدت|عقد في|جرت|استضاف|احتضن",
+        "nl": r"plaatsgevonden|(?:vond|vindt|vonden) (?:\S+ ){0,5}plaats|gehouden|gastheer|gastland",
+        "pl": r"odby[łwl]|odbędzie|gospodarz", "uk": r"відбул|відбудеться|відбува|проведен|приймаюч",
+        "cs": r"konal|koná|proběhl|hostil|hostitel", "sv": r"hölls|ägde rum|äger rum|värd(?:land|skap|en)?\b",
+        "ro": r"avut loc|are loc|avea loc|desf[ăa][șş]ur|găzdu",
     },
     "depositary": {
         "en": r"depositary", "fr": r"dépositaire", "es": r"depositari", "pt": r"depositári", "it": r"depositari",
@@ -83,6 +101,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "id": r"berharap|harapan|diharapkan",
         "zh": r"希望|期望|预计|預計|预期|預期", "ja": r"期待|望ん|見込", "ko": r"희망|기대|예상",
         "ar": r"(?<!\w)[وف]?(?:ال)?(?:[يتن]?امل|املت|امال|[يتن]توقع|متوقع)",
+        "nl": r"hoop|hoopt|hoopte|verwacht", "pl": r"nadziej|oczekiw|spodziew", "uk": r"сподіва|надія|надію|очіку",
+        "cs": r"doufá|doufal|naděj|očekáv", "sv": r"hopp|förvänt", "ro": r"spera|speră|speran[țţ]|a[șş]teapt",
     },
 }
 # "The signing ceremony" names the event, not a signature: removed before the predicates are sought.
@@ -91,6 +111,9 @@ _CEREMONY = {
     "pt": r"cerim[ôó]nia de assinatura", "it": r"cerimonia (?:di|della) firma", "de": r"unterzeichnungs\w*",
     "ru": r"церемони\w* подписания", "vi": r"lễ (?:mở )?ký", "tr": r"imza tören\w*", "id": r"upacara penandatanganan",
     "zh": r"签署仪式|签字仪式|签约仪式", "ja": r"署名式", "ko": r"서명식", "ar": r"(?:حفل|مراسم) (?:ال)?توقيع",
+    "nl": r"ondertekeningsceremonie\w*", "pl": r"ceremoni\w* podpisania", "uk": r"церемоні\w* підписання",
+    "cs": r"ceremoni\w* (?:podpisu|podepsání)|podpisov\w* ceremoni\w*", "sv": r"\w*ceremoni\w* för undertecknande\w*|underteckningsceremoni\w*",
+    "ro": r"ceremoni\w* de semnare",
 }
 _ANYWHERE = {"zh", "ja", "ko", "ar"}
 
