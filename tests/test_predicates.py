@@ -27,6 +27,13 @@ from briefing_bot.predicates import agreement, predicates
     ("Podepsalo Česko úmluvu v Hanoji?", "cs"),
     ("Hur många länder undertecknade konventionen?", "sv"),
     ("Câte țări au semnat convenția la Hanoi?", "ro"),
+    ("Hvor mange lande har underskrevet konventionen?", "da"),
+    ("Hvor mange land har undertegnet avtalen?", "no"),
+    ("Berapa negara menandatangani konvensyen?", "ms"),
+    ("Kuinka monta maata allekirjoitti sopimuksen?", "fi"),
+    ("Hány ország írta alá az egyezményt?", "hu"),
+    ("Πόσες χώρες υπέγραψαν τη σύμβαση;", "el"),
+    ("Колко държави подписаха конвенцията?", "bg"),
 ])
 def test_signing_is_found_in_every_language(text, language):
     assert predicates(text, language) == {"sign"}
@@ -82,12 +89,19 @@ def test_taking_part_is_attending_and_states_parties_are_not():
     ("Коли конвенція набуде чинності?", "uk", {"in_force"}), ("Kdy vstoupí úmluva v platnost?", "cs", {"in_force"}),
     ("När träder konventionen i kraft?", "sv", {"in_force"}), ("Care articol reglementează intrarea în vigoare?", "ro", {"in_force"}),
     ("Gdzie odbyła się ceremonia podpisania?", "pl", {"hold"}), ("Wie nam deel aan de ondertekeningsceremonie?", "nl", {"attend"}),
+    ("Hvornår træder konventionen i kraft?", "da", {"in_force"}), ("Når trer konvensjonen i kraft?", "no", {"in_force"}),
+    ("Bilakah konvensyen berkuat kuasa?", "ms", {"in_force"}), ("Milloin sopimus tulee voimaan?", "fi", {"in_force"}),
+    ("Mikor lép hatályba az egyezmény?", "hu", {"in_force"}), ("Πότε τίθεται σε ισχύ η σύμβαση;", "el", {"in_force"}),
+    ("Кога конвенцията влиза в сила?", "bg", {"in_force"}), ("Hvor fant seremonien sted?", "no", {"hold"}),
+    ("Hva sier verdens ledere?", "no", set()),  # "verdens", not "vert" (host)
+    ("Къде се състоя церемонията?", "bg", {"hold"}), ("Какво е състоянието на ратификациите?", "bg", {"ratify"}),
     ("Ile państw obecnie ratyfikowało konwencję?", "pl", {"ratify"}),  # "obecnie" is "now", not "present"
     ("Ce a prezentat Vietnamul la ceremonie?", "ro", set()),  # presented, not present
 ])
 def test_the_languages_of_the_blind_sets_have_predicates_too(text, language, found):
-    """Dutch, Polish, Ukrainian, Czech, Swedish and Romanian questions stated no act, so a sentence stating
-    the one asked weighed nothing ("Podepsalo Česko úmluvu v Hanoji?" was declined)."""
+    """Dutch, Polish, Ukrainian, Czech, Swedish, Romanian, Danish, Norwegian, Malay, Finnish, Hungarian,
+    Greek and Bulgarian questions stated no act, so a sentence stating the one asked weighed nothing
+    ("Podepsalo Česko úmluvu v Hanoji?" was declined)."""
     assert predicates(text, language) == found
 
 

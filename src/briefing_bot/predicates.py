@@ -23,8 +23,11 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "id": r"tanda\s?tangan|penandatangan|menandatangan", "zh": r"签署|签字|签约|签了|签名",
         "ja": r"署名|調印", "ko": r"서명", "ar": r"وقع|توقيع|موقع",
         "nl": r"onderteken|(?:ge)?tekend|tekenden?\b|tekenen", "pl": r"podpis|sygnatariusz", "uk": r"підпис",
-        "cs": r"podeps|podpis|signatář", "sv": r"underteckn|skrev under|skrivit under|signatär",
+        "cs": r"podeps|podpis|signatář", "sv": r"underteckn|skrev under|skrivit under|signatär|signer",
         "ro": r"semn(?!ific|al)",
+        "da": r"underskr|signat|signer", "no": r"undertegn|signat|signer|skrev under|skrevet under",
+        "ms": r"tandatangan|menandatangan|penandatangan", "fi": r"allekirj", "hu": r"aláír|ír\w* alá",
+        "el": r"υπογρ|υπέγρ|υπεγρ", "bg": r"подпис",
     },
     "attend": {
         "en": r"attend|particip|took part|take part", "fr": r"assist|particip|présents?\b|pris part|prendre part|prennent part",
@@ -36,6 +39,10 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "nl": r"bijgewoond|aanwezig|deelgenomen|deelname|na(?:m|men) deel", "pl": r"uczestnic|udział|obecn(?!ie)",
         "uk": r"присутн|участь|участі|(?<!-)учасник", "cs": r"zúčastn|účast|přítomn",
         "sv": r"deltog|deltagit|deltar|närvar", "ro": r"particip|prezen[țţ]|luat parte",
+        "da": r"deltog|deltaget|deltager|til stede", "no": r"deltok|deltatt|deltar|til stede",
+        "ms": r"hadir|menyertai|mengambil bahagian", "fi": r"osallist|läsnä",
+        "hu": r"részt vett|részt vesz|jelen volt|részvétel", "el": r"παρευρ|συμμετ|παρόντ",
+        "bg": r"присъства|участва|участие",
     },
     "ratify": {
         "en": r"ratif", "fr": r"ratif", "es": r"ratific", "pt": r"ratific", "it": r"ratific", "de": r"ratifi",
@@ -43,6 +50,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "ja": r"批准", "ko": r"비준", "ar": r"تصديق|صادق",
         "nl": r"ratific|geratific", "pl": r"ratyfik", "uk": r"ратифік", "cs": r"ratifik", "sv": r"ratific",
         "ro": r"ratific",
+        "da": r"ratifi[ck]", "no": r"ratifi[sk]", "ms": r"ratifik|meratifikasi", "fi": r"ratifioi", "hu": r"ratifik",
+        "el": r"επικυρ", "bg": r"ратифи[цк]",
     },
     "in_force": {  # also becoming binding, which "a legally binding instrument" does not state
         "en": r"into force|take effect|takes effect|(?:become|becomes|be|is) (?:legally )?binding",
@@ -52,8 +61,10 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "it": r"in vigore|(?:sarà|è|sia|diventa\w*|diventerà) (?:giuridicamente )?vincolante",
         "de": r"in kraft", "ru": r"в силу|станет обязательн", "vi": r"hiệu lực", "tr": r"yürürlü",
         "id": r"berlaku|mengikat", "zh": r"生效", "ja": r"発効", "ko": r"발효", "ar": r"نفاذ|نافذ|حيز التنفيذ|سريان",
-        "nl": r"in werking", "pl": r"w życie", "uk": r"чинност", "cs": r"v platnost", "sv": r"i kraft",
+        "nl": r"in werking", "pl": r"w życie", "uk": r"чинност", "cs": r"v platnost", "sv": r"i kraft|ikraftträd",
         "ro": r"[îi]n vigoare",
+        "da": r"i kraft|ikrafttræd", "no": r"i kraft|ikrafttred", "ms": r"berkuat ?kuasa|berlaku", "fi": r"voimaan", "hu": r"hatályba",
+        "el": r"σε ισχύ", "bg": r"в сила",
     },
     "adopt": {
         "en": r"adopt", "fr": r"adopt", "es": r"adopt|aprob", "pt": r"adot|aprov", "it": r"adott|approv",
@@ -61,6 +72,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "id": r"diadopsi|mengadopsi|disahkan", "zh": r"通过", "ja": r"採択", "ko": r"채택", "ar": r"اعتمد|اعتماد",
         "nl": r"aangenomen|aanneming", "pl": r"przyję|uchwal", "uk": r"ухвал|прийня(?!\w*\s+участ)",
         "cs": r"přijat|přijal", "sv": r"antog|antag", "ro": r"adopt",
+        "da": r"vedtag|vedtog", "no": r"vedta", "ms": r"diterima pakai|menerima pakai|diluluskan", "fi": r"hyväksy",
+        "hu": r"elfogad", "el": r"υιοθ", "bg": r"приет",
     },
     "negotiate": {
         "en": r"negotiat|draft(?:ed|ing|ers?)\b|to draft", "fr": r"négoci|rédig", "es": r"negoci|redact", "pt": r"negoci|redig",
@@ -69,6 +82,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "zh": r"谈判|起草|拟订", "ja": r"交渉|起草", "ko": r"협상|기초한|기초했|초안을 작성|초안 작성", "ar": r"تفاوض|مفاوض|صياغة",
         "nl": r"onderhandel|opgesteld", "pl": r"negocj|opracow", "uk": r"переговор|розроб", "cs": r"vyjedn|vypracov",
         "sv": r"förhandl|utarbeta", "ro": r"negoci|elabor",
+        "da": r"forhandl|udarbejd", "no": r"forhandl|utarbeid", "ms": r"rundingan|berunding", "fi": r"neuvottel",
+        "hu": r"tárgyal", "el": r"διαπραγματ", "bg": r"преговор",
     },
     "hold": {  # an event held, taking place, hosted ("When did the ceremony take place?")
         "en": r"held|hold|took place|take place|takes place|taking place|hosted|hosting|hosts\b",
@@ -85,6 +100,10 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "pl": r"odby[łwl]|odbędzie|gospodarz", "uk": r"відбул|відбудеться|відбува|проведен|приймаюч",
         "cs": r"konal|koná|proběhl|hostil|hostitel", "sv": r"hölls|ägde rum|äger rum|värd(?:land|skap|en)?\b",
         "ro": r"avut loc|are loc|avea loc|desf[ăa][șş]ur|găzdu",
+        "da": r"fandt (?:\S+ ){0,4}sted|finder (?:\S+ ){0,4}sted|afholdt|vært",
+        "no": r"fant (?:\S+ ){0,4}sted|finner (?:\S+ ){0,4}sted|avholdt|vertskap|vertsland|vert\b", "ms": r"diadakan|berlangsung|tuan rumah",
+        "fi": r"pidettiin|pidetään|järjest|isäntä", "hu": r"tartották|tartják|került sor|kerül sor|házigazda",
+        "el": r"πραγματοποι|διεξ|φιλοξεν", "bg": r"проведе|състоя(?!ни)|домакин",  # not "състояние" (state)
     },
     "depositary": {
         "en": r"depositary", "fr": r"dépositaire", "es": r"depositari", "pt": r"depositári", "it": r"depositari",
@@ -103,6 +122,8 @@ _PREDICATES: dict[str, dict[str, str]] = {
         "ar": r"(?<!\w)[وف]?(?:ال)?(?:[يتن]?امل|املت|امال|[يتن]توقع|متوقع)",
         "nl": r"hoop|hoopt|hoopte|verwacht", "pl": r"nadziej|oczekiw|spodziew", "uk": r"сподіва|надія|надію|очіку",
         "cs": r"doufá|doufal|naděj|očekáv", "sv": r"hopp|förvänt", "ro": r"spera|speră|speran[țţ]|a[șş]teapt",
+        "da": r"håb|forvent", "no": r"håp|forvent", "ms": r"berharap|harapan", "fi": r"toivo|odote", "hu": r"remél",
+        "el": r"ελπ|αναμέν", "bg": r"надя|надежд|очаква",
     },
 }
 # "The signing ceremony" names the event, not a signature: removed before the predicates are sought.
@@ -113,7 +134,9 @@ _CEREMONY = {
     "zh": r"签署仪式|签字仪式|签约仪式", "ja": r"署名式", "ko": r"서명식", "ar": r"(?:حفل|مراسم) (?:ال)?توقيع",
     "nl": r"ondertekeningsceremonie\w*", "pl": r"ceremoni\w* podpisania", "uk": r"церемоні\w* підписання",
     "cs": r"ceremoni\w* (?:podpisu|podepsání)|podpisov\w* ceremoni\w*", "sv": r"\w*ceremoni\w* för undertecknande\w*|underteckningsceremoni\w*",
-    "ro": r"ceremoni\w* de semnare",
+    "ro": r"ceremoni\w* de semnare", "da": r"underskrivelsesceremoni\w*", "no": r"signeringsseremoni\w*|undertegningsseremoni\w*",
+    "ms": r"majlis menandatangan\w*", "fi": r"allekirjoitusseremonia\w*", "hu": r"aláírási ceremónia\w*", "el": r"τελετή υπογραφής",
+    "bg": r"церемони\w* по подписване",
 }
 _ANYWHERE = {"zh", "ja", "ko", "ar"}
 
