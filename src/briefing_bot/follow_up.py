@@ -35,7 +35,6 @@ ANAPHORA = {
     "id": "dia ia mereka itu ini sana dan juga lalu kalau",
     "hi": "वह वे यह ये उसका उसकी उसके उनका उनकी उनके वहाँ और भी",
     "ko": "그 이",
-    "ms": "dia ia mereka itu ini sana dan juga lalu kalau",  # as Indonesian
     "sv": "han hon honom henne hans hennes dem deras där dit och också",  # not den/det/de: also articles
     "da": "han hun ham hende hans hendes dem deres dér og også",  # not der: also "that" (relative)
     "no": "han hun ham henne hans hennes dem deres der dit og også",
@@ -52,6 +51,7 @@ ANAPHORA = {
     "fa": "او آنها آن این آنجا و همچنین",
     "he": "הוא היא הם הן אותו אותה שם גם",  # not זה: "מה זה...?" is "what is...?"
 }
+ANAPHORA["ms"] = ANAPHORA["id"]  # Malay refers back with Indonesian's words
 # Arabic writes "and" as a prefix: "وماذا عن...؟" (and what about...?), "وهل...؟"
 _AR_AND_ASKS = ("وما", "وهل", "ومن", "ومتى", "وكم", "وأي", "واي", "وكيف", "ولماذا", "وبأي", "وبكم")  # وماذا, وأين...
 _WORDS = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
