@@ -206,3 +206,27 @@ def test_a_question_about_a_country_the_knowledge_never_names_is_declined(pipeli
     assert pipeline.ask("Was the signing ceremony held in Hanoi?").answered
     assert not pipeline.ask("Was the signing ceremony held in Korea?").answered
     assert not pipeline.ask("And in Korea?", [{"role": "user", "content": "Who chairs the signing ceremony?"}]).answered
+
+
+def test_a_yes_no_question_leads_with_the_sentence_stating_the_act_it_asks_about(tmp_path, embedder):
+    """"Did Russia sign?" is settled by the sentence saying Russia signed, not by the one that shares
+    more of its words (ranked first) and says something else Russia did."""
+    from conftest import FACTS, FAKE_CALIBRATION, MODELS_DIR, write_knowledge
+
+    from briefing_bot.config import Settings
+    from briefing_bot.pipeline import Pipeline
+
+    facts = FACTS.split("## Signature")[0] + (
+        "## Russia\n\nRussia proposed resolution 74/247, which started the process of the convention in 2019.\n"
+        "Source: untc\n\nProsecutor General Alexander Gutsan signed for Russia in Hanoi.\nSource: untc\n")
+    knowledge = write_knowledge(tmp_path / "knowledge", {"facts.en.md": facts})
+    pipeline = Pipeline(Settings(knowledge_dir=knowledge, chroma_dir=tmp_path / "chroma", models_dir=MODELS_DIR,
+                                 calibration=FAKE_CALIBRATION), embedder=embedder)
+    question = "Did Russia sign the resolution that started the process?"
+    pipeline.warm_up()
+    retrieval = pipeline.answerer.retriever.retrieve(question, question, "en")
+    ranked = pipeline.answerer.rank(pipeline.answerer.candidates(question, retrieval, question, "en"))
+    assert ranked[0].sentence.text.startswith("Russia proposed")  # more words in common
+    answer = pipeline.ask(question)
+    assert answer.citations[0].quote.startswith("Prosecutor General Alexander Gutsan signed")
+    assert pipeline.ask("What did Russia propose to start the process?").citations[0].quote.startswith("Russia proposed")

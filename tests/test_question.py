@@ -576,6 +576,15 @@ def test_every_language_has_at_least_eight_questions_over_several_types():
     ("Number of signatories?", "count"),
     ("Date of entry into force?", "date"),
     ("And where was it signed?", "place"),
+    ("وكم صحفيا غطى الحدث؟", "count"),  # Arabic "and" is a prefix: "and how many journalists...?"
+    ("ومتى أقيم الحفل؟", "date"),
+    ("وأين أقيم؟", "place"),
+    ("وهل وقعت الصين؟", "yesno"),
+    ("署名式の開催地を変えた修正案の文書番号は？", ""),  # "X は？" asks what X is
+    ("インドは?", ""),  # or follows up; a Japanese yes/no question ends in か
+    ("日本は署名しましたか？", "yesno"),
+    ("Et sur les signatures, qu'a-t-il demandé aux États ?", ""),  # "qu'" before an inversion: what
+    ("Est-il vrai qu'il a signé ?", "yesno"),
     ("", ""),
     ("   ", ""),
     ("Hanoi", ""),

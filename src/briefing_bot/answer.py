@@ -130,7 +130,10 @@ class Answerer:
                                                                          language, deeper=True, context=context)))
         if not allowed:
             return self.decline(question, language, retrieval)
-        quotes = allowed[:kept([q.score for q in allowed], self.selector.keep_ratio, self.scoring.max_quotes)]
+        n = kept([q.score for q in allowed], self.selector.keep_ratio, self.scoring.max_quotes)
+        if wanted == "yesno":  # "Did Russia sign?" is settled by a sentence stating the act about Russia: it leads
+            allowed = sorted(allowed, key=lambda q: not settles(q.features))
+        quotes = allowed[:n]
         return replace(self.compose(question, language, quotes, retrieval), support=round(verdict.support, 3),
                        supported=verdict.supported)
 
@@ -348,7 +351,7 @@ class Answerer:
 
 
 TYPED = {"count", "date", "person", "place"}  # types a sentence must fit to answer
-_FIT, _STATED, _OTHER = (FEATURES.index(name) for name in ("fits", "predicate", "predicate_other"))
+_FIT, _STATED, _OTHER, _UNNAMED = (FEATURES.index(name) for name in ("fits", "predicate", "predicate_other", "unnamed"))
 PERSON_FIT = 0.8  # ``question.fits`` of a sentence naming a person (1.0) or an office ("the Minister", 0.8)
 
 
@@ -359,6 +362,13 @@ def answers(features: tuple[float, ...], wanted: str) -> bool:
     if features[_STATED] == 0.0 and features[_OTHER] > 0.0:
         return False
     return wanted != "count" or features[_FIT] > 0.0
+
+
+def settles(features: tuple[float, ...]) -> bool:
+    """Whether a candidate (its ``FEATURES``) can settle a yes/no question: it states an act the
+    question asks about, and names whatever the question names ("Gutsan signed for Russia", not
+    "Russia initiated the process" nor "Thirteen EU members signed", for "Did Russia sign?")."""
+    return features[_STATED] > 0 and features[_UNNAMED] == 0
 
 
 def answers_who(quote: Quote, states: set[str]) -> bool:

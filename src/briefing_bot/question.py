@@ -46,8 +46,12 @@ _FILLER = re.compile(
     r"и|а|но|và|còn|und|dann|ve|peki|lalu|dan|jadi)\s*[,:]?\s+")
 
 
+# Arabic writes "and" and "so" as prefixes: "وكم صحفيا...؟" is "and how many journalists...?"
+_AR_AND = re.compile(r"^[وف](?=(?:ب?كم|متي|اين|لماذا|ماذا|ما|من|هل|اي|كيف)\b)")
+
+
 def _prep(text: str) -> str:
-    t = _LEAD.sub("", _norm(text)).strip()
+    t = _AR_AND.sub("", _LEAD.sub("", _norm(text)).strip())
     for _ in range(2):
         t2 = _FILLER.sub("", t)
         if t2 == t:
@@ -287,7 +291,8 @@ def _is_list(t: str) -> bool:
 _OTHER = (  # wh-words of the "other" kind, and requests: a question with one of these is not yes/no
     r"\b(?:what|what's|whats|how|which|whom|whose|tell\s+me|explain|describe|summari[sz]e|define|outline|"
     r"elaborate|overview)\b",
-    r"^(?:que|qu'|quoi)", r"\b(?:quoi|comment|quel|quelle|quels|quelles|lequel|laquelle|expliquez|explique|décrivez|"
+    r"^(?:que|qu'|quoi)", r"\bqu'\w+-",  # "..., qu'a-t-il demandé ?": "qu'" before an inversion asks what
+    r"\b(?:quoi|comment|quel|quelle|quels|quelles|lequel|laquelle|expliquez|explique|décrivez|"
     r"décris|parlez|parle-moi|dites-moi|dis-moi|présentez|résumez)\b", r"\bqu'est-ce\b",
     r"\b(?:qué|cómo|cuál|explica|describe|descríbeme|dime|háblame|cuéntame|resume)\b", r"^(?:que|como|cual)\b",
     r"\b(?:o\s+que|o\s+quê|qual|explique|descreva|fale|conte-me|resuma)\b",
@@ -337,8 +342,12 @@ _HANGUL = re.compile(r"[\uac00-\ud7a3]")
 _OTHER_TR = re.compile(r"\bne\b")  # Turkish "what"; French "ne" is a negation
 
 
+# Japanese "X は？" (X, then?) asks what X is, or is a follow-up ("インドは?"); a yes/no question ends in か.
+_JA_TOPIC = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]は\s*[?]*\s*$")
+
+
 def _is_yesno(t: str, best: int, tr: bool, raw: str) -> bool:
-    if _REQUEST_EN.search(t) or _GERMAN_WAS.search(t):
+    if _REQUEST_EN.search(t) or _GERMAN_WAS.search(t) or _JA_TOPIC.search(t):
         return False
     if best == _YESNO_ or (tr and _YESNO_TR.search(t)):
         return True
