@@ -17,6 +17,12 @@ def test_questions_that_refer_back_are_follow_ups_in_every_language(question, la
     assert is_follow_up(question, language)
 
 
+@pytest.mark.parametrize("question", ["وبأي صفة حضر المراسم؟", "فمتى تدخل حيز النفاذ؟", "وَماذا عن روسيا وموقفها؟"])
+def test_arabic_and_or_so_written_on_the_question_word_opens_a_follow_up(question):
+    """"and" (و) or "so" (ف) on any question word, with or without diacritics, as ``question_type`` reads it."""
+    assert is_follow_up(question, "ar")
+
+
 @pytest.mark.parametrize("question, language", [
     ("Och vad sa hon där?", "sv"), ("Og hvem underskrev for dem?", "da"), ("Og når trer den i kraft der?", "no"),
     ("Și când a intrat acesta în vigoare?", "ro"), ("A kdo ji podepsal?", "cs"), ("És ő mit mondott?", "hu"),

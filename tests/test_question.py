@@ -445,6 +445,123 @@ QUESTIONS = [  # (language, question, expected question_type)
     ('uk', 'Які країни підписали конвенцію?', 'list'),
     ('uk', 'Чи підписала Україна конвенцію?', 'yesno'),
     ('uk', 'Що таке Ганойська конвенція?', ''),
+    # sv
+    ('sv', 'Hur många länder undertecknade konventionen?', 'count'),
+    ('sv', 'När träder konventionen i kraft?', 'date'),
+    ('sv', 'Vem ledde ceremonin i Hanoi?', 'person'),
+    ('sv', 'Var hölls ceremonin?', 'place'),
+    ('sv', 'Varför skrev inte USA under?', 'why'),
+    ('sv', 'Vilka länder undertecknade i Hanoi?', 'list'),
+    ('sv', 'Har Sverige undertecknat konventionen?', 'yesno'),
+    ('sv', 'Vad sa Guterres i Hanoi?', ''),
+    # da
+    ('da', 'Hvor mange lande underskrev konventionen?', 'count'),
+    ('da', 'Hvornår træder konventionen i kraft?', 'date'),
+    ('da', 'Hvem underskrev for Rusland?', 'person'),
+    ('da', 'Hvor fandt ceremonien sted?', 'place'),
+    ('da', 'Hvorfor kritiserer organisationer traktaten?', 'why'),
+    ('da', 'Hvilke lande underskrev i Hanoi?', 'list'),
+    ('da', 'Har Danmark underskrevet konventionen?', 'yesno'),
+    ('da', 'Hvad siger artikel 6?', ''),
+    # no
+    ('no', 'Hvor mange land har signert konvensjonen?', 'count'),
+    ('no', 'Når trer konvensjonen i kraft?', 'date'),
+    ('no', 'Hvem ledet seremonien?', 'person'),
+    ('no', 'Hvor ble seremonien holdt?', 'place'),
+    ('no', 'Hvorfor er menneskerettighetsgrupper kritiske?', 'why'),
+    ('no', 'Hvilke land signerte i Hanoi?', 'list'),
+    ('no', 'Har Norge signert konvensjonen?', 'yesno'),
+    ('no', 'Hva sa generalsekretæren?', ''),
+    # ro
+    ('ro', 'Câte țări au semnat convenția?', 'count'),
+    ('ro', 'Când intră în vigoare convenția?', 'date'),
+    ('ro', 'Cine a prezidat ceremonia?', 'person'),
+    ('ro', 'Unde a avut loc ceremonia?', 'place'),
+    ('ro', 'De ce nu a semnat SUA convenția?', 'why'),
+    ('ro', 'Care sunt țările care au semnat?', 'list'),
+    ('ro', 'A semnat România convenția?', 'yesno'),
+    ('ro', 'Ce prevede articolul 6?', ''),
+    # cs
+    ('cs', 'Kolik zemí podepsalo úmluvu?', 'count'),
+    ('cs', 'Kdy úmluva vstoupí v platnost?', 'date'),
+    ('cs', 'Kdo předsedal ceremonii?', 'person'),
+    ('cs', 'Kde se konal ceremoniál?', 'place'),
+    ('cs', 'Proč USA úmluvu nepodepsaly?', 'why'),
+    ('cs', 'Které země podepsaly úmluvu v Hanoji?', 'list'),
+    ('cs', 'Podepsalo Česko úmluvu?', 'yesno'),
+    ('cs', 'Co říká článek 6?', ''),
+    # hu
+    ('hu', 'Hány ország írta alá az egyezményt?', 'count'),
+    ('hu', 'Mikor lép hatályba az egyezmény?', 'date'),
+    ('hu', 'Ki elnökölt az ünnepségen?', 'person'),
+    ('hu', 'Hol volt az aláírási ünnepség?', 'place'),
+    ('hu', 'Miért nem írta alá az USA?', 'why'),
+    ('hu', 'Melyek az aláíró országok?', 'list'),
+    ('hu', 'Aláírta-e Magyarország az egyezményt?', 'yesno'),
+    ('hu', 'Mit mondott Guterres Hanoiban?', ''),
+    # fi
+    ('fi', 'Kuinka monta maata allekirjoitti sopimuksen?', 'count'),
+    ('fi', 'Milloin sopimus tulee voimaan?', 'date'),
+    ('fi', 'Kuka johti seremoniaa?', 'person'),
+    ('fi', 'Missä seremonia pidettiin?', 'place'),
+    ('fi', 'Miksi Yhdysvallat ei allekirjoittanut?', 'why'),
+    ('fi', 'Mitkä maat allekirjoittivat sopimuksen?', 'list'),
+    ('fi', 'Allekirjoittiko Suomi sopimuksen?', 'yesno'),
+    ('fi', 'Mitä artikla 6 sanoo?', ''),
+    # el
+    ('el', 'Πόσες χώρες υπέγραψαν τη σύμβαση;', 'count'),
+    ('el', 'Πότε τίθεται σε ισχύ η σύμβαση;', 'date'),
+    ('el', 'Ποιος υπέγραψε για τη Ρωσία;', 'person'),
+    ('el', 'Πού έγινε η τελετή;', 'place'),
+    ('el', 'Γιατί δεν υπέγραψαν οι ΗΠΑ;', 'why'),
+    ('el', 'Ποιες χώρες υπέγραψαν στο Ανόι;', 'list'),
+    ('el', 'Υπέγραψε η Ελλάδα τη σύμβαση;', 'yesno'),
+    ('el', 'Τι λέει το άρθρο 6;', ''),
+    # bg
+    ('bg', 'Колко държави подписаха конвенцията?', 'count'),
+    ('bg', 'Кога влиза в сила конвенцията?', 'date'),
+    ('bg', 'Кой председателства церемонията?', 'person'),
+    ('bg', 'Къде се проведе церемонията?', 'place'),
+    ('bg', 'Защо САЩ не подписаха?', 'why'),
+    ('bg', 'Кои държави подписаха в Ханой?', 'list'),
+    ('bg', 'Подписа ли България конвенцията?', 'yesno'),
+    ('bg', 'Какво казва член 6?', ''),
+    # he
+    ('he', 'כמה מדינות חתמו על האמנה?', 'count'),
+    ('he', 'מתי האמנה נכנסת לתוקף?', 'date'),
+    ('he', 'מי חתם בשם רוסיה?', 'person'),
+    ('he', 'איפה התקיים הטקס?', 'place'),
+    ('he', 'למה ארצות הברית לא חתמה?', 'why'),
+    ('he', 'אילו מדינות חתמו בהאנוי?', 'list'),
+    ('he', 'האם ישראל חתמה על האמנה?', 'yesno'),
+    ('he', 'מה אומר סעיף 6?', ''),
+    # fa
+    ('fa', 'چند کشور در هانوی امضا کردند؟', 'count'),
+    ('fa', 'کنوانسیون چه زمانی لازم‌الاجرا می‌شود؟', 'date'),
+    ('fa', 'چه کسی ریاست مراسم را داشت؟', 'person'),
+    ('fa', 'مراسم امضا کجا برگزار شد؟', 'place'),
+    ('fa', 'چرا آمریکا امضا نکرد؟', 'why'),
+    ('fa', 'کدام کشورها در هانوی امضا کردند؟', 'list'),
+    ('fa', 'آیا ایران کنوانسیون را امضا کرد؟', 'yesno'),
+    ('fa', 'گوترش در هانوی چه گفت؟', ''),
+    # hi
+    ('hi', 'हनोई में कितने देशों ने हस्ताक्षर किए?', 'count'),
+    ('hi', 'यह संधि कब लागू होगी?', 'date'),
+    ('hi', 'समारोह की अध्यक्षता किसने की?', 'person'),
+    ('hi', 'समारोह कहाँ हुआ?', 'place'),
+    ('hi', 'भारत ने हस्ताक्षर क्यों नहीं किए?', 'why'),
+    ('hi', 'कौन से देशों ने हनोई में हस्ताक्षर किए?', 'list'),
+    ('hi', 'क्या किसी देश ने अनुसमर्थन किया है?', 'yesno'),
+    ('hi', 'गुटेरेस ने कैसे वर्णन किया?', ''),
+    # th
+    ('th', 'มีกี่ประเทศที่ลงนามในอนุสัญญา?', 'count'),
+    ('th', 'อนุสัญญามีผลบังคับใช้เมื่อไร?', 'date'),
+    ('th', 'ใครลงนามในอนุสัญญานี้?', 'person'),
+    ('th', 'พิธีลงนามจัดขึ้นที่ไหน?', 'place'),
+    ('th', 'ทำไมสหรัฐฯ ไม่ลงนาม?', 'why'),
+    ('th', 'ประเทศไหนบ้างที่ลงนาม?', 'list'),
+    ('th', 'ประเทศไทยลงนามอนุสัญญานี้หรือไม่', 'yesno'),
+    ('th', 'อนุสัญญานี้คืออะไร?', ''),
 ]
 
 HEADS = [  # (question, expected head)
@@ -557,7 +674,7 @@ def test_question_type(language, text, expected):
 
 def test_every_language_has_at_least_eight_questions_over_several_types():
     per_language = Counter(language for language, _, _ in QUESTIONS)
-    languages = "en ar fr es ru zh vi de pt it ja ko tr id nl pl uk".split()
+    languages = "en ar fr es ru zh vi de pt it ja ko tr id nl pl uk sv da no ro cs hu fi el bg he fa hi th".split()
     for language in languages:
         assert per_language[language] >= 8, language
         kinds = {kind for lang, _, kind in QUESTIONS if lang == language}
@@ -615,6 +732,22 @@ def test_chinese_counters_of_articles_and_chapters_state_a_count(sentence, expec
     assert fits(sentence, "count") == pytest.approx(expected)
 
 
+@pytest.mark.parametrize("sentence,expected", [
+    ("No instrument of ratification had been deposited by late November 2025.", 1.0),  # none is a count
+    ("Selon la Collection des traités, aucun instrument de ratification n'avait été déposé.", 1.0),
+    ("A finales de noviembre de 2025 no se había depositado ningún instrumento de ratificación.", 1.0),
+    ("По состоянию на конец ноября 2025 года ни один документ о ратификации не был сдан на хранение.", 1.0),
+    ("Tính đến cuối tháng 11 năm 2025, chưa có văn kiện phê chuẩn nào được nộp lưu chiểu.", 1.0),
+    ("截至2025年11月下旬，尚无任何国家交存批准书。", 1.0),
+    ("لم يكن قد أُودع أي صك تصديق حتى أواخر نوفمبر 2025.", 1.0),
+    ("He said that no country should be left defenceless.", 0.0),  # a norm, not a count
+    ("Aucune disposition de la convention ne peut être interprétée comme autorisant la suppression.", 0.0),
+    ("La cifra corresponde a la sesión de firma, no al primer día.", 0.0),  # Spanish "no" is "not"
+])
+def test_a_statement_that_there_are_none_answers_how_many(sentence, expected):
+    assert fits(sentence, "count") == pytest.approx(expected)
+
+
 @pytest.mark.parametrize("question,sentence,expected", [
     ("这项条约一共包含几条条款？", "该公约的案文共分9章：第一章，总则。", False),
     ("这项条约一共包含几条条款？", "分析认为该公约共有68条，而条约汇编援引第64条。", True),
@@ -637,6 +770,11 @@ def test_a_count_of_parts_of_a_text_needs_that_part_counted(question, sentence, 
     ("Quant à la Russie, a-t-elle signé ?", "yesno"),  # French "quant à" is not Italian "quanti"
     ("Can you explain how the convention works?", ""),
     ("Which article covers misuse of devices?", ""),  # singular which-question
+    ("De onde vem o nome Convenção de Hanói?", "place"),  # Portuguese "vem" (comes) is not Swedish "vem" (who)
+    ("Ce traité a-t-il été signé par la Chine ?", "yesno"),  # French "ce" (this) is not Romanian "ce" (what)
+    ("Hat China mit Russland unterzeichnet?", "yesno"),  # German "mit" (with) is not Hungarian "mit" (what)
+    ("Do rights groups care about the convention?", "yesno"),  # English "care" is not Romanian "care" (which)
+    ("Rusya sözleşmeyi imzaladı mı?", "yesno"),
 ])
 def test_false_friends(text, expected):
     assert question_type(text) == expected

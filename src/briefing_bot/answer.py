@@ -358,7 +358,7 @@ PERSON_FIT = 0.8  # ``question.fits`` of a sentence naming a person (1.0) or an 
 def answers(features: tuple[float, ...], wanted: str) -> bool:
     """Whether a candidate (its ``FEATURES``) may be quoted at all, whatever its probability: not
     when it states only other acts than the one asked ("110 countries attended" for "how many
-    signed?"), nor when "how many?" is asked and it has no number."""
+    signed?"), nor when "how many?" is asked and it states no count (a number, or that there are none)."""
     if features[_STATED] == 0.0 and features[_OTHER] > 0.0:
         return False
     return wanted != "count" or features[_FIT] > 0.0

@@ -8,7 +8,7 @@ import numpy as np
 
 from .language import tokens
 from .predicates import predicates
-from .question import question_type
+from .question import opens_with_and, question_type
 
 # A follow-up is searched for with its own vector plus this share of the earlier question's: of the
 # training file's follow-ups, cross-validated, 0.623 were answered right with both questions embedded
@@ -52,8 +52,6 @@ ANAPHORA = {
     "he": "הוא היא הם הן אותו אותה שם גם",  # not זה: "מה זה...?" is "what is...?"
 }
 ANAPHORA["ms"] = ANAPHORA["id"]  # Malay refers back with Indonesian's words
-# Arabic writes "and" as a prefix: "وماذا عن...؟" (and what about...?), "وهل...؟"
-_AR_AND_ASKS = ("وما", "وهل", "ومن", "ومتى", "وكم", "وأي", "واي", "وكيف", "ولماذا", "وبأي", "وبكم")  # وماذا, وأين...
 _WORDS = {lang: set(words.split()) for lang, words in ANAPHORA.items()}
 # Languages written without spaces between words (or with particles attached): matched anywhere.
 _ANYWHERE = {
@@ -68,10 +66,9 @@ def is_follow_up(question: str, language: str) -> bool:
     """Whether ``question`` needs the one before it to be understood."""
     if any(marker in question for marker in _ANYWHERE.get(language, ())):
         return True
-    split = question.split()
-    if language == "ar" and split and split[0].startswith(_AR_AND_ASKS):
+    if language == "ar" and opens_with_and(question):
         return True
-    words = {w.casefold().strip("?!.,;:¿¡\"'«»") for w in split}
+    words = {w.casefold().strip("?!.,;:¿¡\"'«»") for w in question.split()}
     return bool(words & _WORDS.get(language, set())) or len(tokens(question, language)) <= 2
 
 

@@ -47,7 +47,12 @@ _FILLER = re.compile(
 
 
 # Arabic writes "and" and "so" as prefixes: "وكم صحفيا...؟" is "and how many journalists...?"
-_AR_AND = re.compile(r"^[وف](?=(?:ب?كم|متي|اين|لماذا|ماذا|ما|من|هل|اي|كيف)\b)")
+_AR_AND = re.compile(r"^[وف](?=(?:ب?كم|متي|اين|لماذا|ماذا|ما|من|هل|ب?اي|كيف)\b)")
+
+
+def opens_with_and(text: str) -> bool:
+    """Whether an Arabic question opens with "and" or "so" written on its question word ("وماذا عن...؟")."""
+    return bool(_AR_AND.match(_LEAD.sub("", _norm(text)).strip()))
 
 
 def _prep(text: str) -> str:
@@ -80,9 +85,9 @@ def _wh(words: str) -> tuple[str, ...]:
     return (rf"^(?:{words})\b", rf"\b(?:{words})\s*[?.!]*\s*$", _after_embed(words))
 
 
-# A rule matches only where a word starts, where digits follow a letter ("于2025年", "ال90"), or at a CJK,
-# kana or Hangul character (no word starts inside CJK text).
-_AT_START = r"(?:\b(?=\w)|(?<=[^\W\d])(?=\d)|(?=[\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]))"
+# A rule matches only where a word starts, where digits follow a letter ("于2025年", "ال90"), or at a Thai,
+# CJK, kana or Hangul character (no word starts inside Thai or CJK text).
+_AT_START = r"(?:\b(?=\w)|(?<=[^\W\d])(?=\d)|(?=[\u0e00-\u0e7f\u2e80-\u9fff\uac00-\ud7af\uf900-\ufaff]))"
 
 
 def _rules(*alternatives: str) -> re.Pattern:
@@ -96,6 +101,7 @@ def _words(alternation: str, after: str = r"\b") -> str:
 
 
 # ---------------------------------------------------------------- question kinds, by precedence
+_DEV_END = r"(?![\u0900-\u097f])"  # the end of a Devanagari word (its vowel signs are not \w, so \b falls inside words)
 _COUNT = (
     r"\bhow\s+(?:many|much|often|long|old)\b", r"\bwhat(?:'s|\s+is|\s+was|\s+are)?\s+(?:the\s+)?(?:total\s+)?"
     r"(?:number|percentage|proportion|share)\s+of\b", r"\bwhat\s+percentage\b",
@@ -116,6 +122,12 @@ _COUNT = (
     r"いくつ|いくら|どのくらい|どれくらい|どれぐらい|どのぐらい|どれだけ|何(?:カ国|か国|ヶ国|ケ国|箇国|人|件|回|個|種類|名|"
     r"時間|日間|年間|ヶ月|か月|カ月|週間|パーセント|割|倍|票|つ|条|章|項|度)",
     r"몇(?!몇)(?!\s*(?:년\s*(?:에|도)|월|일\s*에|시))|얼마",
+    # Swedish, Danish, Norwegian, Romanian, Czech, Slovak, Serbian, Croatian, Hungarian, Finnish, Bulgarian,
+    # Macedonian, Belarusian, Greek, Hebrew, Persian, Urdu, Hindi, Thai
+    r"\bhur\s+(?:många|mycket|länge)\b", r"\bhvor\s+(?:mange|meget|mye|længe|lenge)\b", r"\bcâ(?:te|ți|ţi|t)\b",
+    r"\bkolik(?:o|a|rát)?\b", r"\bkoľko\b", r"\bhány\w*", r"\bmennyi\w*", r"\bkuinka\s+(?:monta|moni|paljon|kauan)\b",
+    r"\bmontako\b", r"\bpaljonko\b", r"\b(?:колко|колку|колико|колькі)\b", r"\bπ[οό]σ(?:οι|ες|α|ο|ος|η|ων|ους)\b",
+    r"כמה", r"\bچند\b", r"\bچه\s+تعداد\b", r"\bکتن[ےیا]", rf"कितन[ेीा]{_DEV_END}", r"กี่|เท่าไร|เท่าไหร่",
 )
 _COUNT_PL = re.compile(r"\bile\b")  # Polish "how many"; Turkish "ile" is "with"
 _DATE = (
@@ -140,6 +152,9 @@ _DATE = (
     r"什么时候|什麼時候|甚麼時候|何时|何時|哪年|哪一年|哪天|哪一天|几月|幾月|几号|幾號|几日|何日|哪个月|什么日期|什么时间|哪个日期|日期是",
     r"いつ(?!も|か|でも)|何年(?!間)|何月|何日(?!間)|何時(?!間)|何曜日|日付",
     r"언제(?!나)|몇\s*년\s*(?:에|도)|몇\s*월|몇\s*일\s*에|며칠|날짜|어느\s*해",
+    r"\bnär\b", r"\bhvornår\b", r"^når\b", r"\bcând\b", r"^cand\b", r"\bkdy\b", r"\bkedy\b", r"\bmikor\b",
+    r"\bmilloin\b", r"\b(?:кога|када)\b", r"\bkada\b", r"^калі\b", r"\bπ[οό]τε\b", r"מתי",
+    r"\bچه\s+(?:زمانی|وقت|تاریخی)", r"\bکب\b", rf"\bकब{_DEV_END}", r"เมื่อไร|เมื่อไหร่|เมื่อใด|วันไหน|วันที่เท่าไร",
 )
 _PERSON = (
     r"^(?:who|whom|whose|who's)\b", _after_embed("who|whom|whose"), r"\b(?:who|whom)\s*[?.!]*\s*$",
@@ -155,6 +170,10 @@ _PERSON = (
     r"\bمن\s+(?:هو|هي|هم|الذي|التي)\b", r"\bمن\s*\?\s*$",
     r"谁|誰(?!か|も|でも)|哪位|何人|什么人|だれ(?!か|も)|どなた|何者",
     r"누구(?!나|든)|누가|누군지",
+    r"^(?:av\s+|för\s+|till\s+|med\s+)?vem\b", r"\bav\s+vem\b",  # Swedish, not Portuguese "vem" (comes)
+    r"\bhvem\b", r"\bcine\b", r"\bkdo\b", r"^kik?\b", r"\bkicsoda\b", r"\b(?:kuka|ketkä|kenen|kenet)\b",
+    r"\b(?:кой|коя|кој|која)\b", r"^(?:ко|ko|tko)\b", r"\bποι[οό][νς]\b", r"(?:^|\s)ו?מי\b", r"\bچه\s+کس", r"\bکیست\b",
+    r"\bکون\b(?!\s+(?:سے|سی|سا)\b)", r"\bکس\s+نے\b", rf"कौन{_DEV_END}(?!\s*(?:से|सी|सा){_DEV_END})", rf"\bकिसने{_DEV_END}", r"ใคร",
 )
 _PERSON_VI = re.compile(r"\bai\b|\bngười\s+nào\b|\bvị\s+nào\b")
 _PERSON_IT = re.compile(r"\bchi\b")  # Italian; "chi" is also a Vietnamese syllable
@@ -166,7 +185,7 @@ _PLACE = (
     r"\bquel(?:le)?\s+(?:ville|lieu|endroit)\b", r"\bdans\s+quel(?:le)?\s+(?:ville|pays)\b",
     r"\bdónde\b", r"\badónde\b", r"^a?donde\b", r"\bqué\s+(?:ciudad|lugar|sitio)\b",
     r"\ben\s+qué\s+(?:ciudad|lugar|país)\b",
-    *_wh("onde|aonde"), r"\b(?:que|qual)\s+(?:cidade|local|lugar)\b", r"\bem\s+que\s+(?:cidade|local|país)\b",
+    *_wh("onde|aonde"), r"\b(?:de|para|por)\s+onde\b", r"\b(?:que|qual)\s+(?:cidade|local|lugar)\b", r"\bem\s+que\s+(?:cidade|local|país)\b",
     *_wh("dove"), r"\bdi\s+dove\b", r"\b(?:in\s+)?(?:che|quale)\s+(?:città|luogo)\b",
     r"(?<!,)(?<!, )\b(?:где|куда|откуда)\b", r"\bв\s+как\w+\s+(?:город\w*|стран\w*|мест\w*)", r"\bкакой\s+город\b",
     r"\b(?:де|куди|звідки)\b",
@@ -178,6 +197,10 @@ _PLACE = (
     r"哪里|哪裡|哪儿|哪兒|在哪|何地|何处|何處|什么地方|什麼地方|哪个城市|哪座城市|哪个地方|地点在",
     r"どこ(?!か|でも|も)|どちらで|どの(?:都市|場所|町)|場所は",
     r"어디(?!든|인가)|어느\s*(?:도시|곳|장소)|장소",
+    r"\bvar\s+(?:hölls|höll|ägde|äger|skedde|sker|undertecknades|ligger|finns)\b", r"\bvarifrån\b",
+    r"\bi\s+vilken\s+stad\b", r"\bhvor\b", r"\bunde\b", r"\bkde\b", r"\b(?:hol|hová|honnan)\b", r"\b(?:missä|mistä)\b",
+    r"\b(?:къде|каде|где|дзе)\b", r"\b(?:gdje|gde)\b", r"\bπού\b", r"איפה|היכן", r"\bکجا", r"\bکہاں\b", rf"कहा[ँं]{_DEV_END}",
+    r"ที่ไหน|ที่ใด",
 )
 _WHY = (
     *_wh("why"), r"\bfor\s+what\s+reason\b", r"\bhow\s+come\b", r"\bwhat\s+(?:caused|led\s+to|prompted)\b",
@@ -198,6 +221,9 @@ _WHY = (
     r"\bلماذا\b", r"\b(?:ما|ما\s+هو|ما\s+هي)\s+(?:سبب|اسباب|السبب|الاسباب)\b", r"\bلاي\s+سبب\b",
     r"为什么|為什麼|为何|為何|何故|什么原因|什麼原因|原因是什么|为啥|怎么会",
     r"なぜ|どうして|なんで|何故|理由は|何のため", r"왜|어째서|이유",
+    r"\bvarför\b", r"\bhvorfor\b", r"^de\s+ce\b", r"\bpentru\s+ce\b", r"\bproč\b", r"\bprečo\b", r"\bmiért\b",
+    r"\bmiksi\b", r"\b(?:защо|зошто|зашто|чаму)\b", r"\bzašto\b", r"\bγιατί\b", r"למה|מדוע", r"\bچرا\b", r"\bکیوں\b",
+    rf"क्यों{_DEV_END}", "ท\u0e4d\u0e32ไม",  # ทำไม as NFKC writes it
 )
 
 # list: explicit asks to enumerate, plural interrogatives; the English "which/what + plural" is in code
@@ -221,6 +247,10 @@ _LIST = (
     r"哪些|哪几|哪幾|列出|列举|列舉",
     r"どの(?!よう|くらい|ぐらい|程度|辺|時|年|日|月)|どちらの|挙げ|列挙|一覧",
     r"어떤|어느(?!\s*(?:해|날|도시|곳|장소))|나열|목록",
+    r"\bvilka\b", r"\bhvilke\b", r"^care\s+(?:sunt|au|erau)\b", r"\bce\s+(?:țări|state|organizații|infracțiuni)\b",
+    r"\b(?:které|kteří|ktoré|ktorí)\b", r"\bmelyek\b", r"\bmitkä\b", r"\b(?:кои|које|који|якія)\b", r"\b(?:koje|koji)\b",
+    r"\b(?:ποιες|ποιοι|ποια)\b", r"אילו", r"\bکدام\s+\S+ها\b", r"\bکون\s+(?:سے|سی)\b", rf"कौन\s*(?:से|सी){_DEV_END}", rf"\bकिन{_DEV_END}",
+    r"อะไรบ้าง|ไหนบ้าง",
 )
 _LIST_ES = re.compile(r"\bqué\s+(\w{4,})|(?:^|^(?:en|de|a|por|con|para|em|com)\s+)que\s+(\w{4,})")  # qué países
 _LIST_IT = re.compile(r"^(?:(?:in|a|di|da|per|con)\s+)?che\s+\w{3,}i\b")  # che paesi
@@ -307,6 +337,12 @@ _OTHER = (  # wh-words of the "other" kind, and requests: a question with one of
     r"\b(?:apa|bagaimana|mana|jelaskan|ceritakan)\b",
     r"\b(?:gì|nào|thế\s+nào|ra\s+sao|giải\s+thích|mô\s+tả)\b",
     r"\b(?:ما|ماذا|ماهي|كيف|اي|اشرح|صف)\b",
+    r"\b(?:vad|hur|vilken|vilket|hvad|hva|hvordan|hvilken|hvilket)\b",
+    r"^ce\s+(?:a|au|este|e|sunt|era|prevede|spune|înseamnă|face|s-a|va|vor|reprezintă|conține|cuprinde)\b", r"\bcum\b",
+    r"^care\b", r"\b(?:jaký|jaká|jaké|který|která|čo|aký|aká|aké|ako)\b", r"^mi\s+az?\b", r"^mit\b",
+    r"\b(?:milyen|melyik|hogyan|miről|mitä|mikä|miten|millainen|какво|какъв|каква|што|како|шта|šta|što|kako)\b",
+    r"\b(?:τι|πώς|ποιο)\b", r"(?:^|\s)(?:מה|איך|כיצד|איזה|איזו)\b", r"\b(?:چه|چی|چطور|چگونه|کدام)\b", r"\b(?:کیسے|کس)\b",
+    rf"\b(?:कैसे|किस){_DEV_END}", r"อะไร|อย่างไร|ยังไง|แบบไหน",
 )
 _YESNO = (  # markers that make a yes/no question whatever else it contains
     r"^(?:did|do|does|is|are|was|were|has|have|had|can|could|will|would|shall|should|may|might|must|am|"
@@ -324,6 +360,7 @@ _YESNO = (  # markers that make a yes/no question whatever else it contains
     r"\bhay\s+không\b", r"\bkhong\s*\?\s*$",
     r"^(?:و|ف)?هل\b", r"^اليس\b",
     r"吗|嗎|是否|有没有|有沒有|是不是|能否|可否|会不会|會不會|有无|有無",
+    r"^آیا\b", r"^האם\b", rf"^क्या{_DEV_END}", r"^کیا\b", r"ไหม|หรือไม่|หรือเปล่า|มั้ย", r"\b[^\W\d_]+-e\b",
 )
 _YESNO_TR = re.compile(r"\b(?:mi|mu|mü)(?:dir|dur|dür|ydi|ydu|ydü|sin|sun|sün|yim|yum|yüm|yiz|yuz|yüz|ymiş|ymuş|"
                        r"ymüş|ler|lar)?\b")
@@ -339,6 +376,7 @@ _GERMAN_WAS = re.compile(r"^was\s+(?:ist|sind|bedeutet|bedeuten|regelt|sagt|steh
                          r"hat|haben|wird|werden|kann|können|versteht|genau|beinhaltet|umfasst|sieht|sah|bringt)\b")
 _FR_INVERSION = re.compile(r"\b\w+-(?:t-)?(?:il|elle|ils|elles|on)\b")  # a-t-elle, ont-ils, peut-on
 _HANGUL = re.compile(r"[\uac00-\ud7a3]")
+_GREEK = re.compile(r"[\u0370-\u03ff]")  # Greek asks with ";" (NFKC's form of the Greek question mark)
 _OTHER_TR = re.compile(r"\bne\b")  # Turkish "what"; French "ne" is a negation
 
 
@@ -356,7 +394,7 @@ def _is_yesno(t: str, best: int, tr: bool, raw: str) -> bool:
     if best == _SOFT_ or ("-" in t and _FR_INVERSION.search(t)):
         return True
     # Spanish, Italian, Portuguese, Russian ... : a question with no question word at all
-    asks = "?" in t or "¿" in raw or (_HANGUL.search(t) is not None)
+    asks = "?" in t or "¿" in raw or (_HANGUL.search(t) is not None) or (t.endswith(";") and _GREEK.search(t) is not None)
     return asks and (len(t.split()) >= 2 or len(t) >= 5)
 
 
@@ -630,6 +668,18 @@ _AFTER_NUM_STOP = {"to", "and", "or", "in", "of", "from", "per", "on", "at", "by
                    "и", "в", "до", "по", "из", "на", "от", "с", "или", "và", "đến", "từ", "trong", "vào", "hoặc",
                    "و", "الى", "في", "من", "على", "bis", "zu", "e", "ed", "che", "que", "that", "was", "were", "is"}
 
+# A count of none answers "how many?" too ("No instrument of ratification had been deposited"), unless
+# it is a norm ("no country should be left defenceless", "aucune disposition ne peut...").
+_ZERO = _rules(
+    r"(?:^|(?<=[,;:]\s))no\s+[a-z]+\s+(?:of|has|have|had|was|were)\b", _words(
+        r"none\s+of|not\s+a\s+single|not\s+one|zero|aucun|aucune|pas\s+un\s+seul|ning[uú]n|ninguna|nadie|"
+        r"cero|ни\s+од(?:ин|на|но|ного|ной|ну)|chưa\s+có|không\s+có\s+[^.]{0,60}?\bnào"),
+    r"\bلم\s[^.]{0,40}?\bاي\s", r"尚无|尚無|没有任何|沒有任何|无一|無一|未有任何")
+_MODAL = _rules(_words(
+    r"should|must|can|cannot|could|may|might|shall|ought|doit|doivent|devait|devrait|devraient|peut|peuvent|"
+    r"pourrait|saurait|debe|deben|debería|deberían|debía|puede|pueden|podría|должн\w*|может|могут|сможет|"
+    r"nên|phải|có\s+thể|يجب|ينبغي|يمكن"), r"应|應|不得|能够|能夠")
+
 
 def _count_fit(x: str, raw: str) -> float:
     s = x
@@ -665,6 +715,8 @@ def _count_fit(x: str, raw: str) -> float:
         if follow and follow.group(1) not in _AFTER_NUM_STOP:
             return 1.0
         best = max(best, 0.7)
+    if _ZERO.search(x) and not _MODAL.search(x):
+        return 1.0
     return best
 
 
